@@ -3,22 +3,24 @@
 Cells flagged `#| slow` or `#| cuda` are skipped (their committed outputs kept) unless named in --flags.
 Usage: python tools/run_nb.py nbs/05_unrolled.ipynb [--flags slow]
 """
-import argparse, time
+import argparse, os, time
+from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
 def run(path, flags=()):
+    path = Path(path).resolve()
     nb, shell = read_nb(path), CaptureShell(mpl_format='retina')
-    shell.run_cell('import matplotlib; matplotlib.use("Agg"); %matplotlib inline')
+    os.chdir(path.parent)  # cells run from the notebook's folder, as under nbdev_test
+    shell.run('import matplotlib; matplotlib.use("Agg"); %matplotlib inline')
     for cell in nb.cells:
         if cell.cell_type != 'code': continue
         cell_flags = {w for l in cell.source.splitlines() if l.startswith('#|') for w in l[2:].split()}
-        if cell_flags & {'slow', 'cuda', 'notest'} - set(flags): continue
-        if 'eval:' in cell_flags and 'false' in cell_flags: continue
+        if cell_flags & ({'slow', 'cuda', 'notest'} - set(flags)): continue
         t = time.time()
-        outs = shell.run_cell(cell.source)
-        cell.outputs, cell.execution_count = outs, None
-        if shell.exc: raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc}')
+        cell.outputs = []
+        shell.cell(cell)
+        if shell.exc: raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')
         print(f'{time.time()-t:7.1f}s  {cell.source.splitlines()[0][:70] if cell.source else ""}', flush=True)
     write_nb(nb, path)
 

@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .data import get_device, show_images
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'DistilledSet']
+__all__ = ['FORMAT', 'VERSION', 'CKPT_FORMAT', 'DistilledSet', 'Checkpoint']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -193,6 +193,20 @@ def _plain(v):
     return v
 
 # %% ../nbs/03_distilled.ipynb #ac8717e0
+def _atomic_save(obj, path: str | Path) -> Path:
+    "`torch.save(obj)` to `path` through a temporary file and a rename: a reader never sees a half-written file."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            torch.save(obj, f)
+            f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+    return path
+
 @patch
 def save(self: DistilledSet, path: str | Path # file to write (parent folders are created)
         ) -> Path:
@@ -200,19 +214,10 @@ def save(self: DistilledSet, path: str | Path # file to write (parent folders ar
     path = Path(path)
     record = {'format': FORMAT, 'version': VERSION, **{k: _plain(getattr(self, k)) for k in _FIELDS}}
     record['config'] = json.dumps(self.config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(record, f)
-            f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return path
+    return _atomic_save(record, path)
 
 # %% ../nbs/03_distilled.ipynb #3f6a45be
-def _read_record(path: Path):
+def _read_record(path: Path, what: str = 'DistilledSet'):
     "The object stored in `path`, loaded with `weights_only=True` after checking the zip checksums."
     try:
         if zipfile.is_zipfile(path) and (bad := zipfile.ZipFile(path).testzip()) is not None:
@@ -221,11 +226,11 @@ def _read_record(path: Path):
     except pickle.UnpicklingError as e:
         found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
         if found: raise ValueError(f"refusing to load {path}: it holds a pickled Python object ({found[1]}), and unpickling it "
-                                   "could run arbitrary code; a DistilledSet file holds only tensors and plain values") from None
+                                   f"could run arbitrary code; a {what} file holds only tensors and plain values") from None
         err = e
     except Exception as e: err = e
     reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else ''
-    raise ValueError(f"not a readable DistilledSet file: {path} (truncated or corrupted?): {type(err).__name__} {reason}") from None
+    raise ValueError(f"not a readable {what} file: {path} (truncated or corrupted?): {type(err).__name__} {reason}") from None
 
 # %% ../nbs/03_distilled.ipynb #d6bfdae1
 def _check_record(record, path: Path) -> dict:
@@ -258,3 +263,43 @@ def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.sa
     try: ds = cls(**stored)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
     return ds.to(map_location)
+
+# %% ../nbs/03_distilled.ipynb #1f54de4a
+CKPT_FORMAT = 'dataset_distillation.Checkpoint'
+
+class Checkpoint:
+    "Periodic atomic snapshots of a method's loop state, and their safe restoration for `--resume`."
+    def __init__(self, path: str | Path | None, # snapshot file; None: a checkpoint that does nothing
+                 every: int = 0, # write every this many iterations (0: never)
+                 config: dict | None = None, # the run's configuration (JSON-able); a snapshot of another config is refused
+                 resume: bool = False # `load` returns the stored state (if the file exists)
+                ):
+        if every < 0: raise ValueError(f"checkpoint_every must be >= 0, got {every}")
+        self.path, self.every, self.resume = (Path(path) if path is not None else None), every, resume
+        self.config = json.loads(json.dumps(config or {}))
+
+    def save(self, state: dict):
+        "Write `state` (tensors, numbers, strings, lists and dicts of those) atomically."
+        _atomic_save({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state}, self.path)
+
+    def step(self, iteration: int, state_fn):
+        "After `iteration` iterations: save `state_fn()` when a snapshot is due."
+        if self.path is not None and self.every and iteration % self.every == 0: self.save(state_fn())
+
+    def load(self) -> dict | None:
+        "The stored state when resuming from an existing snapshot of the same run, else None."
+        if not (self.resume and self.path is not None and self.path.exists()): return None
+        record = _read_record(self.path, 'checkpoint')
+        if not (isinstance(record, dict) and record.get('format') == CKPT_FORMAT):
+            raise ValueError(f"{self.path} is not a dataset_distillation checkpoint (format tag missing)")
+        stored = json.loads(record['config'])
+        diff = sorted(k for k in set(stored) | set(self.config) if stored.get(k) != self.config.get(k))
+        if diff:
+            raise ValueError(f"{self.path} is a checkpoint of another run: " +
+                             ", ".join(f"{k}={stored.get(k)!r} there, {self.config.get(k)!r} here" for k in diff) +
+                             ". Resume with the same options, or delete the checkpoint to start afresh.")
+        return record['state']
+
+    def done(self):
+        "Remove the snapshot once the run's result is safely written."
+        if self.path is not None: self.path.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ def run(path, flags=()):
         shell.cell(cell)
         if shell.exc: raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')
         print(f'{time.time()-t:7.1f}s  {cell.source.splitlines()[0][:70] if cell.source else ""}', flush=True)
+        if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep a long result even if a later cell fails
     write_nb(nb, path)
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .data import get_device, show_images
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'CKPT_FORMAT', 'DistilledSet', 'Checkpoint']
+__all__ = ['FORMAT', 'VERSION', 'CKPT_FORMAT', 'DistilledSet', 'Checkpoint', 'loop_state']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -303,3 +303,23 @@ class Checkpoint:
     def done(self):
         "Remove the snapshot once the run's result is safely written."
         if self.path is not None: self.path.unlink(missing_ok=True)
+
+# %% ../nbs/03_distilled.ipynb #f8aec351
+def loop_state(iteration: int, # iterations done
+               tensors: dict, # name -> tensor being optimised
+               stateful: dict, # name -> object with `state_dict` (optimiser, scheduler)
+               generator: torch.Generator, **extra) -> dict:
+    "The state of a method's loop after `iteration` iterations, as a `Checkpoint` stores it."
+    return dict(iteration=iteration, tensors={k: v.detach() for k, v in tensors.items()},
+                stateful={k: o.state_dict() for k, o in stateful.items()}, generator=generator.get_state(), extra=extra)
+
+@patch
+def restore(self: Checkpoint, tensors: dict, stateful: dict, generator: torch.Generator) -> tuple[int, dict]:
+    "Resume: load the snapshot into `tensors`, `stateful` objects and `generator`; `(iterations done, extras)`, `(0, {})` if none."
+    state = self.load()
+    if state is None: return 0, {}
+    with torch.no_grad():
+        for k, t in tensors.items(): t.copy_(state['tensors'][k])
+    for k, o in stateful.items(): o.load_state_dict(state['stateful'][k])
+    generator.set_state(state['generator'])
+    return state['iteration'], state['extra']

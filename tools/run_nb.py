@@ -20,7 +20,9 @@ def run(path, flags=()):
         t = time.time()
         cell.outputs = []
         shell.cell(cell)
-        if shell.exc: raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')
+        if shell.exc:
+            if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep what a long cell printed before it failed
+            raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')
         print(f'{time.time()-t:7.1f}s  {cell.source.splitlines()[0][:70] if cell.source else ""}', flush=True)
         if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep a long result even if a later cell fails
     write_nb(nb, path)

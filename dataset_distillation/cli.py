@@ -45,7 +45,9 @@ def run_command(name: str, body, debug: bool = False):
         raise SystemExit(2)
     print(json.dumps(result))  # returns None: console scripts exit with the function's return value
 
-def log(*args): print(*args, file=sys.stderr, flush=True)
+def log(*args):
+    "Progress for people: to stderr, so stdout stays machine-readable."
+    print(*args, file=sys.stderr, flush=True)
 
 # %% ../nbs/08_cli.ipynb #206aef60
 def distill(method='random', dataset='MNIST5k', data=None, ipc=1, arch=None, iterations=None, steps=None, epochs=None,

@@ -82,8 +82,11 @@ def check_compatible(distilled: DistilledSet, real: RealData):
 
 # %% ../nbs/04_evaluate.ipynb #fd4c1cde
 def _augmenter(augment, generator: torch.Generator):
-    "The batch transform for one network: None, a callable as given, or a DSA strategy name."
+    "The batch transform for one network: None, a callable as given, 'dc' (the DC reference's MNIST augmentation) or a DSA strategy name."
     if augment is None or callable(augment): return augment
+    if augment == 'dc':
+        from dataset_distillation.matching import dc_augment
+        return dc_augment(generator)
     from dataset_distillation.augment import make_augment
     return make_augment(augment, generator)
 

@@ -16,10 +16,26 @@ from .distilled import DistilledSet
 from .models import get_network
 
 # %% auto #0
-__all__ = ['train_net', 'test_accuracy', 'train_scheduled', 'check_compatible', 'evaluate_set', 'evaluate_archs',
+__all__ = ['train_epochs', 'train_net', 'test_accuracy', 'train_scheduled', 'check_compatible', 'evaluate_set', 'evaluate_archs',
            'distill_random', 'distill_average', 'kmeans', 'distill_kmeans']
 
 # %% ../nbs/04_evaluate.ipynb #0b4aa860
+def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors
+                 epochs: int, batch_size: int = 256,
+                 generator: torch.Generator | None = None, # shuffles the batches
+                 augment=None, # optional callable applied to each training batch
+                 forward=None # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
+                ):
+    "`epochs` shuffled passes of minibatch steps of `opt` on `(x, y)`: the one training loop of the project."
+    net.train()
+    for _ in range(epochs):
+        for idx in torch.randperm(len(x), generator=generator).to(x.device).split(batch_size):
+            xb = x[idx] if augment is None else augment(x[idx])
+            loss = F.cross_entropy(net(xb) if forward is None else forward(net, xb), y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
 def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tensors (labels: indices or probabilities)
               epochs: int, # passes over the data; the learning rate drops x0.1 at `epochs//2`
               lr: float = 0.01, batch_size: int = 256,
@@ -30,18 +46,12 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
              ) -> nn.Module:
     "Train `net` in place with SGD and a step decay, as in the DC/DSA evaluation protocol."
     device = get_device(device) if device is not None else next(net.parameters()).device
-    net.to(device).train()
+    net.to(device)
     x, y = x.to(device), y.to(device)
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
     for _ in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(device)
-        for idx in order.split(batch_size):
-            xb = x[idx] if augment is None else augment(x[idx])
-            loss = F.cross_entropy(net(xb), y[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+        train_epochs(net, opt, x, y, 1, batch_size, generator, augment)
         sched.step()  # after the epoch's optimiser steps, as torch expects
     return net
 

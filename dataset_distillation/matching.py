@@ -12,13 +12,14 @@ from torch import Tensor, nn
 
 from .data import RealData, get_device, progress_bar, sample_class
 from .distilled import Checkpoint, DistilledSet, loop_state
+from .evaluate import train_epochs
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'INITS', 'get_loops', 'layer_distance', 'match_distance', 'matched_params', 'Forward',
-           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'train_steps', 'init_synthetic',
-           'gm_iteration', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'distill_dm', 'dc_augment']
+           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'gm_iteration',
+           'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'distill_dm', 'dc_augment']
 
 # %% ../nbs/07_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
@@ -84,7 +85,9 @@ def class_grads(fwd, net, params: list, x: Tensor, c: int, # forward fn, network
     return torch.autograd.grad(F.cross_entropy(fwd(net, x), y), params, create_graph=create_graph)
 
 # %% ../nbs/07_matching.ipynb #77fa9f00
-def has_batchnorm(net: nn.Module) -> bool: return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules())
+def has_batchnorm(net: nn.Module) -> bool:
+    "Whether `net` has BatchNorm layers (their statistics need the DC treatment)."
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules())
 
 @torch.no_grad()
 def freeze_batchnorm(net: nn.Module, real: RealData, generator: torch.Generator, per_class: int = 16):
@@ -111,19 +114,6 @@ def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generat
         gw_syn = class_grads(_forward, net, params, x_syn, c, create_graph=True)
         loss = loss + match_distance(gw_syn, gw_real, dist)
     return loss
-
-# %% ../nbs/07_matching.ipynb #2692f050
-def train_steps(net, opt, x: Tensor, y: Tensor, epochs: int, batch_size: int, generator: torch.Generator,
-                augment=None, fwd=_forward):
-    "`epochs` shuffled passes of SGD on `(x, y)` (the network update between outer steps)."
-    net.train()
-    for _ in range(epochs):
-        for idx in torch.randperm(len(x), generator=generator).to(x.device).split(batch_size):
-            xb = x[idx] if augment is None else augment(x[idx])
-            loss = F.cross_entropy(fwd(net, xb), y[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
 
 # %% ../nbs/07_matching.ipynb #256f829b
 INITS = ('real', 'noise')
@@ -164,7 +154,7 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
         opt_img.step()
         total += loss.item()
         if ol == outer_loop - 1: break
-        train_steps(net, opt_net, syn.detach(), _syn_labels(real, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
+        train_epochs(net, opt_net, syn.detach(), _syn_labels(real, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
 # %% ../nbs/07_matching.ipynb #0bc7a2e5

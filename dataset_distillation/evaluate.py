@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from fastcore.meta import delegates
 
-from .data import RealData, get_device, sample_balanced
+from .data import RealData, get_device, progress_bar, sample_balanced
 from .distilled import DistilledSet
 from .models import get_network
 
@@ -118,8 +118,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     from_init = distilled.is_scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     accs = []
-    from tqdm.auto import tqdm
-    for i in tqdm(range(models), desc=f'eval {arch}', disable=not progress, leave=False):
+    for i in progress_bar(range(models), progress, desc=f'eval {arch}', leave=False):
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i).to(device)
         if from_init: net.load_state_dict(distilled.init_state)
         if distilled.is_scheduled: train_scheduled(net, distilled, device)

@@ -118,8 +118,10 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     from_init = distilled.is_scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     accs = []
+    # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
+    weight_init = distilled.config.get('weight_init') if distilled.is_scheduled and arch == distilled.arch else None
     for i in progress_bar(range(models), progress, desc=f'eval {arch}', leave=False):
-        net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i).to(device)
+        net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device)
         if from_init: net.load_state_dict(distilled.init_state)
         if distilled.is_scheduled: train_scheduled(net, distilled, device)
         else:

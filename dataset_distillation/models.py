@@ -232,6 +232,7 @@ def get_network(name:str, # one of `NETWORKS`
                 num_classes:int=10, # number of outputs
                 im_size:tuple=(28,28), # input (height, width)
                 seed:int=0, # initial weights are a deterministic function of the seed
+                weight_init:str|None=None, # None: PyTorch's default init; 'xavier', 'normal', 'kaiming': `init_weights` from `seed`
                 **kwargs) -> nn.Module: # ConvNet options, overriding a variant's
     "Build network `name` for `(N, channels, *im_size)` inputs, initialised from `seed` without touching the global RNG."
     _check_choice('network', name, NETWORKS)
@@ -242,7 +243,8 @@ def get_network(name:str, # one of `NETWORKS`
     else: make = OTHER_NETWORKS[name]
     with torch.random.fork_rng(devices=[]):  # saves and restores the CPU RNG; modules are built on the CPU
         torch.random.default_generator.manual_seed(seed)  # CPU only, so no CUDA generator is reseeded
-        return make(channels=channels, num_classes=num_classes, im_size=im_size, **kwargs)
+        net = make(channels=channels, num_classes=num_classes, im_size=im_size, **kwargs)
+    return net if weight_init is None else init_weights(net, seed, weight_init)
 
 # %% ../nbs/02_models.ipynb #161c8aab
 def num_params(net:nn.Module) -> int:

@@ -157,9 +157,9 @@ def naive_backgrad(net: nn.Module, theta0: dict | None, images: Tensor, labels: 
 INITS = ('fixed', 'random', 'pretrained')
 _TRAIN_SEEDS = (2**20, 2**20 + 2**30)  # training inits for init='random'; evaluation seeds stay below 2**20
 
-def _init_states(arch, real, init, n_nets, seed, pretrained, generator):
+def _init_states(arch, real, init, n_nets, seed, pretrained, generator, weight_init=None):
     "A function returning, at each call (iteration), the list of initial state dicts to unroll from."
-    make = lambda s: get_network(arch, real.channels, real.num_classes, real.im_size, seed=s).state_dict()
+    make = lambda s: get_network(arch, real.channels, real.num_classes, real.im_size, seed=s, weight_init=weight_init).state_dict()
     if init == 'random':
         return lambda: [make(int(torch.randint(*_TRAIN_SEEDS, (1,), generator=generator))) for _ in range(n_nets)]
     if init == 'fixed': state = make(seed)
@@ -197,6 +197,7 @@ def distill_dd(real: RealData, # the real dataset
                iterations: int = 1000, # outer (Adam) iterations
                init: str = 'fixed', # theta0: 'fixed', 'random' or 'pretrained'
                n_nets: int = 1, # networks per iteration for init='random'
+               weight_init: str | None = 'xavier', # how theta0 is drawn: 'xavier' (the DD code), None (PyTorch's default), ...
                lr: float = 0.01, # Adam learning rate (betas 0.5, 0.999)
                lr_init: float = 0.02, # initial inner step size
                batch_size: int = 256, # real images per outer loss
@@ -217,8 +218,8 @@ def distill_dd(real: RealData, # the real dataset
     _check_dd_args(init, steps, epochs, ipc, iterations, n_nets, hvp, image_init)
     dev, g = get_device(device), torch.Generator().manual_seed(seed)
     C, K = real.num_classes, steps * ipc * real.num_classes
-    net = get_network(arch, real.channels, C, real.im_size, seed=seed).to(dev)
-    f, init_states = functional_loss(net), _init_states(arch, real, init, n_nets, seed, pretrained, g)
+    net = get_network(arch, real.channels, C, real.im_size, seed=seed, weight_init=weight_init).to(dev)
+    f, init_states = functional_loss(net), _init_states(arch, real, init, n_nets, seed, pretrained, g, weight_init)
     split = lambda state: {k: v.to(dev) for k, v in state.items() if k in dict(net.named_parameters())}
     # images (S, C*ipc, ...): step s holds ipc images of every class, sorted by class
     if image_init == 'real': x0 = torch.stack([sample_balanced(real, ipc, g)[0] for _ in range(steps)])
@@ -233,7 +234,8 @@ def distill_dd(real: RealData, # the real dataset
     train_x, train_y = real.train_x.to(dev), real.train_y.to(dev)
     test_x, test_y = real.test_x[:eval_size].to(dev), real.test_y[:eval_size].to(dev)
     history = dict(loss=[], eval_iteration=[], acc=[])
-    curve_states = [get_network(arch, real.channels, C, real.im_size, seed=2**19 + i).state_dict() for i in range(2)]  # unseen
+    curve_states = [get_network(arch, real.channels, C, real.im_size, seed=2**19 + i, weight_init=weight_init).state_dict()
+                    for i in range(2)]  # unseen
     labels = lambda: label_logits.detach() if soft_labels else hard
     def evaluate(it):
         accs = [schedule_accuracy(f, net, split(s), images.detach(), labels(), F.softplus(raw_lrs.detach()), test_x, test_y)
@@ -263,7 +265,8 @@ def distill_dd(real: RealData, # the real dataset
         if callback is not None: callback(it, images.detach(), loss)
         checkpoint.step(it + 1, lambda: loop_state(it + 1, tensors, stateful, g, history=history))
     if eval_every: evaluate(iterations)
-    config = dict(steps=steps, epochs=epochs, ipc=ipc, iterations=iterations, init=init, n_nets=n_nets, lr=lr, lr_init=lr_init,
+    config = dict(steps=steps, epochs=epochs, ipc=ipc, iterations=iterations, init=init, n_nets=n_nets, weight_init=weight_init,
+                  lr=lr, lr_init=lr_init,
                   batch_size=batch_size, decay_every=decay_every or max(1, iterations // 4), soft_labels=soft_labels,
                   image_init=image_init, hvp=hvp, history=history)
     soft = F.softmax(label_logits.detach(), -1).flatten(0, 1) if soft_labels else None
@@ -286,7 +289,7 @@ def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=disti
     step_index = torch.arange(len(baseline.images)) % per_class // q
     return DistilledSet(images=baseline.images, labels=baseline.labels, num_classes=baseline.num_classes, mean=baseline.mean,
                         std=baseline.std, dataset=baseline.dataset, method=baseline.method,
-                        config={**baseline.config, 'schedule_of': distilled.method}, seed=baseline.seed, arch=distilled.arch,
+                        config={**baseline.config, 'schedule_of': distilled.method, 'weight_init': distilled.config.get('weight_init')}, seed=baseline.seed, arch=distilled.arch,
                         lrs=distilled.lrs, steps=distilled.steps, epochs=distilled.epochs, step_index=step_index,
                         init_state=distilled.init_state)
 

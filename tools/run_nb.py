@@ -1,14 +1,16 @@
 """Execute notebooks in place so their outputs can be committed, like `nbdev_test` but keeping outputs.
 
 Cells flagged `#| slow` or `#| cuda` are skipped (their committed outputs kept) unless named in --flags.
-Usage: python tools/run_nb.py nbs/05_unrolled.ipynb [--flags slow]
+With --only, only the slow/cuda cells whose source contains one of the given strings run (the others keep their outputs),
+so that two long cells of one notebook can run in two processes on two copies, and their outputs be merged.
+Usage: python tools/run_nb.py nbs/05_unrolled.ipynb [--flags slow] [--only "text in cell,other text"]
 """
 import argparse, os, time
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
-def run(path, flags=()):
+def run(path, flags=(), only=()):
     path = Path(path).resolve()
     nb, shell = read_nb(path), CaptureShell(mpl_format='retina')
     os.chdir(path.parent)  # cells run from the notebook's folder, as under nbdev_test
@@ -17,6 +19,7 @@ def run(path, flags=()):
         if cell.cell_type != 'code': continue
         cell_flags = {w for l in cell.source.splitlines() if l.startswith('#|') for w in l[2:].split()}
         if cell_flags & ({'slow', 'cuda', 'notest'} - set(flags)): continue
+        if only and cell_flags & {'slow', 'cuda'} and not any(o in cell.source for o in only): continue
         t = time.time()
         cell.outputs = []
         shell.cell(cell)
@@ -29,5 +32,6 @@ def run(path, flags=()):
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(); p.add_argument('paths', nargs='+'); p.add_argument('--flags', default='')
+    p.add_argument('--only', default='', help='comma-separated strings: run only the slow/cuda cells containing one')
     a = p.parse_args()
-    for path in a.paths: run(path, a.flags.split())
+    for path in a.paths: run(path, a.flags.split(), [o for o in a.only.split(',') if o])

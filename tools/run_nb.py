@@ -22,7 +22,7 @@ def run(path, flags=(), only=()):
         if only and cell_flags & {'slow', 'cuda'} and not any(o in cell.source for o in only): continue
         t = time.time()
         cell.outputs = []
-        shell.cell(cell)
+        shell.cell(cell, verbose=bool(cell_flags & {'slow', 'cuda'}))  # a long cell's prints also reach the log, even if it fails
         if shell.exc:
             if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep what a long cell printed before it failed
             raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')

@@ -289,7 +289,9 @@ def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=disti
     step_index = torch.arange(len(baseline.images)) % per_class // q
     return DistilledSet(images=baseline.images, labels=baseline.labels, num_classes=baseline.num_classes, mean=baseline.mean,
                         std=baseline.std, dataset=baseline.dataset, method=baseline.method,
-                        config={**baseline.config, 'schedule_of': distilled.method, 'weight_init': distilled.config.get('weight_init')}, seed=baseline.seed, arch=distilled.arch,
+                        config={**baseline.config, 'schedule_of': distilled.method,
+                                'weight_init': distilled.config.get('weight_init')},  # its nets are drawn like the set's
+                        seed=baseline.seed, arch=distilled.arch,
                         lrs=distilled.lrs, steps=distilled.steps, epochs=distilled.epochs, step_index=step_index,
                         init_state=distilled.init_state)
 

@@ -5,10 +5,19 @@ With --only, only the slow/cuda cells whose source contains one of the given str
 so that two long cells of one notebook can run in two processes on two copies (then tools/merge_cells.py).
 Usage: python tools/run_nb.py nbs/05_unrolled.ipynb [--flags slow] [--only "text in cell,other text"]
 """
-import argparse, os, time
+import argparse, io, os, sys, time
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
+from IPython.utils import capture
+
+class _Tee(io.StringIO):
+    "A cell's captured stream that a long cell also echoes to the log as it prints (execnb's verbose mode drops them)."
+    echo = False
+    def write(self, s):
+        if _Tee.echo: sys.__stdout__.write(s); sys.__stdout__.flush()
+        return super().write(s)
+capture.StringIO = _Tee  # the class IPython's capture_output makes for stdout and stderr
 
 def run(path, flags=(), only=()):
     path = Path(path).resolve()
@@ -22,7 +31,8 @@ def run(path, flags=(), only=()):
         if only and cell_flags & {'slow', 'cuda'} and not any(o in cell.source for o in only): continue
         t = time.time()
         cell.outputs = []
-        shell.cell(cell, verbose=bool(cell_flags & {'slow', 'cuda'}))  # a long cell's prints also reach the log, even if it fails
+        _Tee.echo = bool(cell_flags & {'slow', 'cuda'})  # a long cell's prints reach the log too, as they happen
+        shell.cell(cell)
         if shell.exc:
             if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep what a long cell printed before it failed
             raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')
@@ -34,4 +44,5 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(); p.add_argument('paths', nargs='+'); p.add_argument('--flags', default='')
     p.add_argument('--only', default='', help='comma-separated strings: run only the slow/cuda cells containing one')
     a = p.parse_args()
+    sys.argv = sys.argv[:1]  # torch.compile pastes argv into generated code: a quote in --only broke it (SyntaxError)
     for path in a.paths: run(path, a.flags.split(), [o for o in a.only.split(',') if o])

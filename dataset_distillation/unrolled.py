@@ -266,8 +266,7 @@ def distill_dd(real: RealData, # the real dataset
         checkpoint.step(it + 1, lambda: loop_state(it + 1, tensors, stateful, g, history=history))
     if eval_every: evaluate(iterations)
     config = dict(steps=steps, epochs=epochs, ipc=ipc, iterations=iterations, init=init, n_nets=n_nets, weight_init=weight_init,
-                  lr=lr, lr_init=lr_init,
-                  batch_size=batch_size, decay_every=decay_every or max(1, iterations // 4), soft_labels=soft_labels,
+                  lr=lr, lr_init=lr_init, batch_size=batch_size, decay_every=decay_every or max(1, iterations // 4), soft_labels=soft_labels,
                   image_init=image_init, hvp=hvp, history=history)
     soft = F.softmax(label_logits.detach(), -1).flatten(0, 1) if soft_labels else None
     return DistilledSet(images=images.detach().flatten(0, 1).cpu(), labels=soft.cpu() if soft_labels else hard.flatten().cpu(),

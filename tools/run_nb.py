@@ -32,7 +32,11 @@ def run(path, flags=(), only=()):
         t = time.time()
         cell.outputs = []
         _Tee.echo = bool(cell_flags & {'slow', 'cuda'})  # a long cell's prints reach the log too, as they happen
-        shell.cell(cell)
+        source = cell.source
+        # execnb drops *all* printed output of a cell ending in `;` (Jupyter only hides the last value): add a statement
+        if source.rstrip().endswith(';'): cell.source = source + '\npass'
+        try: shell.cell(cell)
+        finally: cell.source = source
         if shell.exc:
             if cell_flags & {'slow', 'cuda'}: write_nb(nb, path)  # keep what a long cell printed before it failed
             raise RuntimeError(f'{path}: cell failed:\n{cell.source}\n{shell.exc!r}')

@@ -68,7 +68,8 @@ def run(kind, real, ipc, strategy, seed, outer_loop, inner_loop, fwd):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--ipcs', default='1,10'); ap.add_argument('--reps', type=int, default=3)
-    ap.add_argument('--ipc10_outer', type=int, default=0, help='truncate the outer loop of ipc>1 to this many steps (0: full)')
+    ap.add_argument('--ipc10_outer', type=int, default=0,
+                    help='truncate the outer loop of ipc>1 to this many steps, each with its inner loop of network updates (0: full)')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--methods', default='dc,dsa')
     ap.add_argument('--data', default=os.environ.get('DD_DATA', '/work/shared/data'))
     a = ap.parse_args()
@@ -82,7 +83,9 @@ if __name__ == '__main__':
     rows = []
     for ipc in map(int, a.ipcs.split(',')):
         outer_loop, inner_loop = get_loops(ipc)
-        if ipc > 1 and a.ipc10_outer: outer_loop = a.ipc10_outer
+        full = outer_loop
+        # the last outer step of an iteration trains no network, so k steps *with* their inner loops need k + 1 outer steps
+        if ipc > 1 and a.ipc10_outer: outer_loop = min(a.ipc10_outer + 1, outer_loop)
         for method in a.methods.split(','):
             strategy = dsa_strategy(real.name) if method == 'dsa' else None
             times = {'ours': [], 'loop': []}
@@ -93,11 +96,20 @@ if __name__ == '__main__':
                     if kind == 'loop': syn_loop, loss_loop = syn, loss
                     else: syn_ours, loss_ours = syn, loss
                 g = torch.Generator().manual_seed(rep); x0 = init_synthetic(real, ipc, 'real', g).detach()
-                diff = ((syn_ours - syn_loop).norm() / (syn_loop - x0).norm()).item()
+                rel = lambda syn: ((syn - syn_loop).norm() / (syn_loop - x0).norm()).item()
+                diff = rel(syn_ours)
                 print(f'  {method} ipc {ipc} rep {rep}: loop {times["loop"][-1]:.2f} s, ours {times["ours"][-1]:.2f} s, '
                       f'loss {loss_loop:.5f} vs {loss_ours:.5f}, |update diff| / |update| = {diff:.2e}', flush=True)
-                assert diff < 1e-2, f'synthetic updates differ: relative difference {diff:.2e}'
+                if outer_loop == 1: assert diff < 1e-2, f'synthetic updates differ: relative difference {diff:.2e}'
+                else:
+                    # With network updates between outer steps the iteration amplifies rounding: in the per-class loop itself,
+                    # starting images perturbed by 1e-5 (relative) change the update by ~8% after 5 and ~27% after 50 network
+                    # steps, the size of the compiled-vs-eager difference. So the maths is checked with our eager forward
+                    # (untimed), which must give the loop's update exactly.
+                    eager = rel(run('ours', real, ipc, strategy, rep, outer_loop, inner_loop, Forward(False))[1])
+                    print(f'    ours with the eager forward: |update diff| / |update| = {eager:.2e}', flush=True)
+                    assert eager < 1e-5, f'synthetic updates differ: relative difference {eager:.2e}'
             lo, us = statistics.median(times['loop']), statistics.median(times['ours'])
-            rows.append((method, ipc, f'{outer_loop}x{inner_loop}', lo, us, lo / us))
-    print(f'\n| method | ipc | outer x inner | per-class loop (s/it) | ours (s/it) | speed-up |\n|---|---|---|---|---|---|')
+            rows.append((method, ipc, f'{outer_loop} of {full} outer, {outer_loop - 1} x {inner_loop} net updates', lo, us, lo / us))
+    print(f'\n| method | ipc | timed | per-class loop (s) | ours (s) | speed-up |\n|---|---|---|---|---|---|')
     for m, ipc, loops, lo, us, r in rows: print(f'| {m} | {ipc} | {loops} | {lo:.2f} | {us:.2f} | {r:.2f}x |')

@@ -113,14 +113,15 @@ def dd_distill(method: str = 'dd', # method: dd, dc, dsa, dm, or a baseline: ran
 
 # %% ../nbs/08_cli.ipynb #0d967bc5
 def evaluate_file(file, dataset=None, data=None, arch=None, models=5, epochs=300, seed=0, device='auto', download=False,
-                  quiet=False) -> dict:
+                  quiet=False, compile=False) -> dict:
     "Evaluate a saved set: `{arch: {'mean', 'std', 'n'}}` (see `dd_eval`)."
     from dataset_distillation.evaluate import evaluate_archs
     distilled = DistilledSet.load(file)
     real = load_dataset(dataset or distilled.dataset, data, download=download)
     archs = arch or distilled.arch or 'ConvNet'
     if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {archs}, {models} nets")
-    results = evaluate_archs(distilled, real, archs, models=models, epochs=epochs, seed=seed, device=device, progress=not quiet)
+    results = evaluate_archs(distilled, real, archs, models=models, epochs=epochs, seed=seed, device=device, progress=not quiet,
+                             compile=compile)
     if not quiet:
         for a, r in results.items(): log(f"  {a}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})")
     return {a: dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n']) for a, r in results.items()}
@@ -136,10 +137,12 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             device: str = 'auto', # auto, cpu, cuda
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
+            compile: bool = False, # train and test the networks through torch.compile (faster, same protocol)
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
-    return run_command('dd_eval', lambda: evaluate_file(file, dataset, data, arch, models, epochs, seed, device, download, quiet), debug)
+    return run_command('dd_eval', lambda: evaluate_file(file, dataset, data, arch, models, epochs, seed, device, download, quiet,
+                                                        compile), debug)
 
 # %% ../nbs/08_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:

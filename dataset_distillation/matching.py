@@ -12,14 +12,14 @@ from torch import Tensor, nn
 
 from .data import RealData, get_device, progress_bar, sample_class
 from .distilled import Checkpoint, DistilledSet, loop_state
-from .evaluate import train_epochs
+from .evaluate import Forward, _forward, train_epochs
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 
 # %% auto #0
-__all__ = ['PAPER_LOOPS', 'DISTANCES', 'INITS', 'get_loops', 'layer_distance', 'match_distance', 'matched_params', 'Forward',
-           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'gm_iteration',
-           'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'distill_dm', 'dc_augment']
+__all__ = ['PAPER_LOOPS', 'DISTANCES', 'INITS', 'get_loops', 'layer_distance', 'match_distance', 'matched_params', 'class_grads',
+           'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'gm_iteration', 'distill_dc',
+           'distill_dsa', 'embed', 'dm_loss', 'distill_dm', 'dc_augment']
 
 # %% ../nbs/07_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
@@ -60,22 +60,6 @@ def matched_params(net: nn.Module, dist: str = 'ours', # the network and the dis
     "The parameters whose gradients are matched."
     if include_1d is None: include_1d = dist != 'ours'
     return [p for p in net.parameters() if p.requires_grad and (include_1d or p.ndim > 1)]
-
-# %% ../nbs/07_matching.ipynb #b1c37c1c
-def _forward(net, x): return net(x)
-
-class Forward:
-    "`net(x)`, optionally through `torch.compile` (fused kernels), falling back to eager if compiling fails."
-    def __init__(self, compile: bool = False):
-        self.fn = torch.compile(_forward, dynamic=False) if compile else _forward
-    def __call__(self, net, x):
-        x = x.contiguous()  # compiled code is specialised on strides: augmented batches would recompile
-        try: return self.fn(net, x)
-        except Exception as e:
-            if self.fn is _forward: raise
-            warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); continuing without it (compile=False).")
-            self.fn = _forward
-            return _forward(net, x)
 
 # %% ../nbs/07_matching.ipynb #080a548d
 def class_grads(fwd, net, params: list, x: Tensor, c: int, # forward fn, network, params to differentiate, one class's images and label

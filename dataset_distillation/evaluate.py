@@ -129,7 +129,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                  augment='auto', # DSA strategy name, a callable, None, or 'auto': the set's `config['eval_augment']`
                  lr: float = 0.01, batch_size: int = 256,
                  device=None, progress: bool = False,
-                 compile: bool = False # train and test through `torch.compile` (`Forward`): same protocol, faster
+                 compile: bool = False # train and test via `torch.compile` (`Forward`); scheduled sets: test only
                 ) -> dict:
     "Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%)."
     check_compatible(distilled, real)

@@ -4,8 +4,6 @@
 
 # %% ../nbs/07_matching.ipynb #23f1a1c0
 from __future__ import annotations
-import warnings
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn

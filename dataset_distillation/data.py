@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'progress_bar', 'data_root', 'RealData', 'load_mnist5k',
-           'load_dataset', 'sample_class', 'sample_balanced', 'denormalize', 'show_images']
+__all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'check_choice', 'check_int', 'progress_bar', 'data_root',
+           'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'sample_balanced', 'denormalize', 'show_images']
 
 # %% ../nbs/01_data.ipynb #1224ffe3
 def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, else cpu), 'cpu', 'cuda' or 'cuda:N'
@@ -27,6 +27,22 @@ def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, 
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f"Device {device!r} requested but CUDA is not available here: use --device cpu (or auto).")
     return torch.device(device)
+
+# %% ../nbs/01_data.ipynb #2aa85f9c
+def check_choice(what: str, # what the value is, e.g. 'dataset' or 'arch'
+                 value, choices # the value given and the valid ones
+                ):
+    "Raise `ValueError('Unknown {what} ...: choose one of ...')` unless `value` is one of `choices`."
+    if value not in choices: raise ValueError(f"Unknown {what} {value!r}: choose one of {', '.join(map(str, choices))}.")
+
+def check_int(what: str, value, # the argument's name and value
+              minimum: int = 1, maximum: int | None = None # the valid range (inclusive); None: no upper bound
+             ) -> int:
+    "`value` if it is an int (not a bool) in `[minimum, maximum]`, else a `ValueError` naming the range."
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= minimum and (maximum is None or value <= maximum)
+    if not ok: raise ValueError(f"{what} must be an int >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+                                + f", got {value!r}.")
+    return value
 
 # %% ../nbs/01_data.ipynb #cbf95e3c
 def _in_jupyter() -> bool:
@@ -184,7 +200,7 @@ def load_dataset(name: str = 'MNIST5k', # one of `DATASETS`
                  download: bool = False # let torchvision download missing files (needs network)
                 ) -> RealData:
     "Load a dataset as normalised tensors: the embedded 'MNIST5k', or a torchvision dataset from the data root."
-    if name not in DATASETS: raise ValueError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
+    check_choice('dataset', name, DATASETS)
     if name == 'MNIST5k': return load_mnist5k()
     root = data_root(data)
     if not download and not root.is_dir():

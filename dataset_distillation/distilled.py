@@ -5,7 +5,7 @@
 # %% ../nbs/03_distilled.ipynb #92fe34dd
 from __future__ import annotations
 import json, os, pickle, re, tempfile, zipfile
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -28,7 +28,7 @@ class DistilledSet:
     std: tuple          # per-channel std the images are normalised with
     dataset: str        # name of the real dataset, e.g. 'MNIST5k'
     method: str         # method that made the set, e.g. 'dc', 'dd', 'random'
-    config: dict        # the method's settings (JSON-able)
+    config: dict        # the method's config, as plain data: exactly the settings of the run (JSON-able)
     seed: int | None    # seed of the run that made the set
     arch: str | None = None                 # network the set was distilled with
     lrs: Tensor | None = None               # learned step sizes, (steps*epochs,); None: not scheduled
@@ -36,6 +36,7 @@ class DistilledSet:
     epochs: int = 1                         # passes over the steps
     step_index: Tensor | None = None        # (K,) int64: inner step each image is used at; None: all at every step
     init_state: dict[str, Tensor] | None = None # fixed initial weights the schedule starts from
+    info: dict = field(default_factory=dict) # what the run recorded: loss history, evaluation hints (JSON-able)
 
     def __post_init__(self): self.validate()
 
@@ -77,16 +78,18 @@ def _check_data(ds: DistilledSet):
 
 # %% ../nbs/03_distilled.ipynb #51bf4378
 def _check_meta(ds: DistilledSet):
-    "Check `dataset`, `method`, `arch`, `seed` and `config` (normalised through JSON)."
+    "Check `dataset`, `method`, `arch`, `seed`, `config` and `info` (normalised through JSON)."
     for name in ('dataset', 'method'):
         v = getattr(ds, name)
         if not (isinstance(v, str) and v): _fail(name, _desc(v), "a non-empty str")
     if not (ds.arch is None or isinstance(ds.arch, str)): _fail('arch', _desc(ds.arch), "a str or None")
     if not (ds.seed is None or _is_int(ds.seed)): _fail('seed', _desc(ds.seed), "an int or None")
     if ds.seed is not None: ds.seed = int(ds.seed)
-    if not isinstance(ds.config, dict): _fail('config', _desc(ds.config), "a dict")
-    try: ds.config = json.loads(json.dumps(ds.config))
-    except (TypeError, ValueError) as e: _fail('config', f"{e}", "JSON-able values (str, numbers, bool, None, lists, dicts)")
+    for name in ('config', 'info'):
+        v = getattr(ds, name)
+        if not isinstance(v, dict): _fail(name, _desc(v), "a dict")
+        try: setattr(ds, name, json.loads(json.dumps(v)))
+        except (TypeError, ValueError) as e: _fail(name, f"{e}", "JSON-able values (str, numbers, bool, None, lists, dicts)")
 
 # %% ../nbs/03_distilled.ipynb #e390e681
 def _check_schedule(ds: DistilledSet):
@@ -182,7 +185,7 @@ def show(self: DistilledSet, nrow: int | None = None, # images per row; default:
     return show_images(self.images.detach().cpu()[order], self.mean, self.std, nrow=nrow, ax=ax, titles=titles, **kwargs)
 
 # %% ../nbs/03_distilled.ipynb #a95acc5c
-FORMAT, VERSION = 'dataset_distillation.DistilledSet', 1
+FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded; in 1 it was mixed into `config`
 _FIELDS = tuple(f.name for f in fields(DistilledSet))
 
 def _plain(v):
@@ -213,7 +216,7 @@ def save(self: DistilledSet, path: str | Path # file to write (parent folders ar
     "Write the set to one file, atomically."
     path = Path(path)
     record = {'format': FORMAT, 'version': VERSION, **{k: _plain(getattr(self, k)) for k in _FIELDS}}
-    record['config'] = json.dumps(self.config)
+    record['config'], record['info'] = json.dumps(self.config), json.dumps(self.info)
     return _atomic_save(record, path)
 
 # %% ../nbs/03_distilled.ipynb #3f6a45be
@@ -243,12 +246,14 @@ def _check_record(record, path: Path) -> dict:
     if v > VERSION: raise ValueError(f"{path} was written in DistilledSet format version {v}, newer than this "
                                      f"dataset_distillation reads ({VERSION}): upgrade the package to load it")
     stored = {k: o for k, o in record.items() if k not in ('format', 'version')}
+    if v == 1: stored['info'] = stored.get('config')  # version 1 kept the run's record (history, eval_augment) in config
     missing, unknown = set(_FIELDS) - set(stored), set(stored) - set(_FIELDS)
     if missing or unknown: raise ValueError(f"{path}: DistilledSet record has missing fields {sorted(missing)} "
                                             f"and unknown fields {sorted(map(str, unknown))}")
-    if not isinstance(stored['config'], str): raise ValueError(f"{path}: DistilledSet.config: expected a JSON string; got {_desc(stored['config'])}")
-    try: stored['config'] = json.loads(stored['config'])
-    except ValueError as e: raise ValueError(f"{path}: DistilledSet.config is not valid JSON ({e})") from None
+    for name in ('config', 'info'):
+        if not isinstance(stored[name], str): raise ValueError(f"{path}: DistilledSet.{name}: expected a JSON string; got {_desc(stored[name])}")
+        try: stored[name] = json.loads(stored[name])
+        except ValueError as e: raise ValueError(f"{path}: DistilledSet.{name} is not valid JSON ({e})") from None
     return stored
 
 # %% ../nbs/03_distilled.ipynb #26b63dc6

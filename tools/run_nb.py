@@ -3,7 +3,7 @@
 Cells flagged `#| slow` or `#| cuda` are skipped (their committed outputs kept) unless named in --flags.
 With --only, only the slow/cuda cells whose source contains one of the given strings run (the others keep their outputs),
 so that two long cells of one notebook can run in two processes on two copies (then tools/merge_cells.py).
-Usage: python tools/run_nb.py nbs/05_unrolled.ipynb [--flags slow] [--only "text in cell,other text"]
+Usage: python tools/run_nb.py nbs/08_unrolled.ipynb [--flags slow] [--only "text in cell,other text"]
 """
 import argparse, io, os, sys, time
 from pathlib import Path

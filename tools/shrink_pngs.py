@@ -1,6 +1,6 @@
 """Keep notebooks lean: downscale PNG outputs wider than --max_width and store them with a 64-colour palette.
 
-Usage: python tools/shrink_pngs.py nbs/05_unrolled.ipynb [--max_width 900]
+Usage: python tools/shrink_pngs.py nbs/08_unrolled.ipynb [--max_width 900]
 """
 import argparse, base64, io, json
 from PIL import Image

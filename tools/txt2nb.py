@@ -1,7 +1,7 @@
 """Write a notebook from a plain-text cell file (an authoring aid; the .ipynb is the source of truth).
 
 Cells start with a line `%% md` (markdown) or `%%` (code); everything up to the next marker is the cell.
-Usage: python tools/txt2nb.py cells.txt nbs/05_unrolled.ipynb
+Usage: python tools/txt2nb.py cells.txt nbs/08_unrolled.ipynb
 """
 import json, sys
 

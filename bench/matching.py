@@ -4,24 +4,24 @@ same random draws, in the same run; checks that both give the same synthetic upd
 
 Usage: python bench/matching.py [--ipcs 1,10] [--reps 3] [--ipc10_outer 2] [--threads 2] [--data DIR]
 """
-import argparse, os, statistics, time
+import argparse, statistics, time
 import torch
 import torch.nn.functional as F
 from dataset_distillation.data import load_dataset, sample_class
 from dataset_distillation.models import get_network
 from dataset_distillation.augment import apply_dsa, dsa_strategy, sample_dsa
-from dataset_distillation.matching import (Forward, gm_iteration, get_loops, init_synthetic, match_distance, _net_seed,
-                                           _syn_labels)
+from dataset_distillation.engine import class_labels
+from dataset_distillation.matching import gm_iteration, get_loops, init_synthetic, match_distance, net_seed
+from dataset_distillation.train import Forward
 
 def reference_iteration(real, syn, opt_img, ipc, arch, g, outer_loop, inner_loop, strategy=None, batch_real=256,
                         batch_train=256, lr_net=0.01):
     "One iteration as the reference writes it: per class, forward the real batch, grad, detach().clone(); then synthetic."
-    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=_net_seed(g))
+    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g))
     net.train()
     net_parameters = list(net.parameters())
-    matched = [p for p in net_parameters if p.ndim > 1]  # the reference's distance_wb returns 0 for 1-D parameters
     optimizer_net = torch.optim.SGD(net.parameters(), lr=lr_net, momentum=0.5)
-    label_syn = _syn_labels(real, ipc, 'cpu')
+    label_syn = class_labels(real.num_classes, ipc)
     loss_avg = 0
     for ol in range(outer_loop):
         loss = torch.tensor(0.0)
@@ -71,7 +71,7 @@ if __name__ == '__main__':
     ap.add_argument('--ipc10_outer', type=int, default=0,
                     help='truncate the outer loop of ipc>1 to this many steps, each with its inner loop of network updates (0: full)')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--methods', default='dc,dsa')
-    ap.add_argument('--data', default=os.environ.get('DD_DATA', '/work/shared/data'))
+    ap.add_argument('--data', default=None, help='data root (default: $DD_DATA, else ~/.cache/dataset_distillation)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     try: real, note = load_dataset('MNIST', data=a.data), 'MNIST'
@@ -111,5 +111,5 @@ if __name__ == '__main__':
                     assert eager < 1e-5, f'synthetic updates differ: relative difference {eager:.2e}'
             lo, us = statistics.median(times['loop']), statistics.median(times['ours'])
             rows.append((method, ipc, f'{outer_loop} of {full} outer, {outer_loop - 1} x {inner_loop} net updates', lo, us, lo / us))
-    print(f'\n| method | ipc | timed | per-class loop (s) | ours (s) | speed-up |\n|---|---|---|---|---|---|')
+    print('\n| method | ipc | timed | per-class loop (s) | ours (s) | speed-up |\n|---|---|---|---|---|---|')
     for m, ipc, loops, lo, us, r in rows: print(f'| {m} | {ipc} | {loops} | {lo:.2f} | {us:.2f} | {r:.2f}x |')

@@ -9,7 +9,7 @@ initial weights -- are not counted). It sees every tensor torch allocates, inclu
 Python objects or the allocator's cached/freed pages. Each step uses 10 distilled images (1 per class), the outer loss a
 batch of 256 real images; steps = 10 and epochs = S*E / 10.
 """
-import argparse, json, os, statistics, tempfile, time
+import argparse, json, statistics, tempfile, time
 import torch
 from torch.profiler import profile, ProfilerActivity
 from dataset_distillation.data import load_dataset
@@ -33,7 +33,7 @@ def median_time(fn, reps):
 
 def main(sizes=(10, 30, 100), reps=3, threads=1, data=None, batch=256):
     torch.set_num_threads(threads)
-    try: real = load_dataset('MNIST', data=data or os.environ.get('DD_DATA', '/work/shared/data'))
+    try: real = load_dataset('MNIST', data=data)
     except (FileNotFoundError, ValueError): real = load_dataset('MNIST5k')
     g = torch.Generator().manual_seed(0)
     net = get_network('LeNet', seed=0)
@@ -61,7 +61,7 @@ def main(sizes=(10, 30, 100), reps=3, threads=1, data=None, batch=256):
     slope = {m: (b[f'{m}_MB'] - a[f'{m}_MB']) / (b['T'] - a['T']) for m in ('backgrad', 'naive')}
     print(f"memory growth per step (S*E {a['T']} -> {b['T']}): backgrad {slope['backgrad']*1024:.0f} KB, naive "
           f"{slope['naive']*1024:.0f} KB, ratio {slope['backgrad']/slope['naive']:.3f} (target <= 0.25)")
-    print(f"time ratio backgrad/naive: " + ', '.join(f"{r['T']}: {r['backgrad_s']/r['naive_s']:.2f}" for r in rows) + " (target <= 1.5)")
+    print("time ratio backgrad/naive: " + ', '.join(f"{r['T']}: {r['backgrad_s']/r['naive_s']:.2f}" for r in rows) + " (target <= 1.5)")
     print(f"(LeNet parameters: {sum(p.numel() for p in theta0.values())*4/1024:.0f} KB per copy)")
     return rows
 

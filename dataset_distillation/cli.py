@@ -4,35 +4,30 @@
 
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
-import inspect, json, sys, time, traceback
+import json, sys, time, traceback
+from dataclasses import asdict
 from importlib import import_module
 from pathlib import Path
 
-import torch
-from fastcore.script import call_parse
+from fastcore.script import Param, call_parse
 
-from .data import load_dataset, get_device
+from .data import check_choice, get_device, load_dataset
 from .distilled import Checkpoint, DistilledSet
+from .engine import PRESETS, Method, config_table, distill, get_preset, parse_settings, presets_table
+from .evaluate import evaluate_archs
 
 # %% auto #0
-__all__ = ['METHODS', 'method_function', 'method_kwargs', 'run_command', 'log', 'distill', 'dd_distill', 'evaluate_file',
+__all__ = ['METHODS', 'get_method', 'run_command', 'log', 'run_spec', 'spec_json', 'distill_file', 'dd_distill', 'evaluate_file',
            'dd_eval', 'show_file', 'dd_show']
 
 # %% ../nbs/10_cli.ipynb #bceecb6b
 METHODS = {'random': 'evaluate', 'average': 'evaluate', 'kmeans': 'evaluate',
            'dd': 'unrolled', 'dc': 'matching', 'dsa': 'matching', 'dm': 'matching'}
 
-def method_function(method: str):
-    "The `distill_<method>` function for a method name."
-    if method not in METHODS: raise ValueError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
-    return getattr(import_module(f'dataset_distillation.{METHODS[method]}'), f'distill_{method}')
-
-def method_kwargs(fn, **options) -> dict:
-    "The options `fn` accepts, leaving out those not given (None)."
-    accepted = inspect.signature(fn).parameters
-    unused = [k for k, v in options.items() if v is not None and k not in accepted]
-    if unused: raise ValueError(f"Option(s) {', '.join('--'+k for k in unused)} do not apply to method {fn.__name__.removeprefix('distill_')!r}.")
-    return {k: v for k, v in options.items() if v is not None}
+def get_method(name: str) -> Method:
+    "The `Method` called `name`."
+    check_choice('method', name, METHODS)
+    return getattr(import_module(f'dataset_distillation.{METHODS[name]}'), name.upper())
 
 # %% ../nbs/10_cli.ipynb #202ebb1b
 def run_command(name: str, body, debug: bool = False):
@@ -49,79 +44,141 @@ def log(*args):
     "Progress for people: to stderr, so stdout stays machine-readable."
     print(*args, file=sys.stderr, flush=True)
 
+# %% ../nbs/10_cli.ipynb #db5a0639
+def _read_run_file(path) -> dict:
+    "A run written by `--show_config` (JSON; YAML when PyYAML is installed): `{method, dataset, config, eval}`."
+    path = Path(path)
+    if not path.is_file(): raise ValueError(f"--config {path}: no such file (write one with dd_distill ... --show_config > {path.name})")
+    text = path.read_text()
+    if path.suffix in ('.yaml', '.yml'):
+        try: import yaml
+        except ImportError: raise ValueError(f"--config {path}: reading YAML needs PyYAML (pip install pyyaml), or write the run as JSON") from None
+        try: run = yaml.safe_load(text)
+        except yaml.YAMLError as e: raise ValueError(f"--config {path} is not valid YAML: {str(e).splitlines()[0]}") from None
+    else:
+        try: run = json.loads(text)
+        except ValueError as e: raise ValueError(f"--config {path} is not valid JSON ({e})") from None
+    if not isinstance(run, dict) or 'method' not in run:
+        raise ValueError(f"--config {path}: expected an object with 'method', 'dataset', 'config' (as --show_config prints)")
+    unknown = set(run) - {'method', 'dataset', 'config', 'eval'}
+    if unknown: raise ValueError(f"--config {path}: unknown key(s) {sorted(unknown)}; a run has method, dataset, config, eval")
+    return run
+
+def _from_set(path) -> dict:
+    "The run that made a saved set: its method, dataset, config and recorded evaluation protocol."
+    ds = DistilledSet.load(path)
+    config = dict(ds.config)
+    if 'seed' not in config and ds.seed is not None: config['seed'] = ds.seed  # sets of format version 1
+    keys = get_method(ds.method).config.keys()
+    return dict(method=ds.method, dataset=ds.dataset, config={k: v for k, v in config.items() if k in keys},
+                eval=ds.info.get('eval', {}))
+
+def run_spec(method: str | None = None, preset: str | None = None, from_set: str | None = None, config: str | None = None,
+             dataset: str | None = None, settings=(), **flags) -> dict:
+    "The run to do, `{method, dataset, config: Config, eval}`, from its sources (later ones override earlier ones)."
+    bases = [n for n, v in (('--preset', preset), ('--from', from_set), ('--config', config)) if v is not None]
+    if len(bases) > 1: raise ValueError(f"{' and '.join(bases)} both give a whole run: use one of them (and --set to change it).")
+    if preset is not None: p = get_preset(preset); run = dict(method=p.method, dataset=p.dataset, config=p.config, eval=p.eval)
+    elif from_set is not None: run = _from_set(from_set)
+    elif config is not None: run = _read_run_file(config)
+    else: run = dict(method=method or 'dd', dataset='MNIST5k', config={}, eval={})
+    if method is not None and method != run['method']:
+        raise ValueError(f"--method {method} contradicts {bases[0]}, which is a {run['method']} run: drop --method.")
+    cls = get_method(run['method']).config
+    fields = {**run.get('config', {}), **{k: v for k, v in flags.items() if v is not None}}
+    fields = {cls.aliases.get(k, k): v for k, v in fields.items()}
+    cfg = cls.of(**{**fields, **parse_settings(cls, settings)})
+    return dict(method=run['method'], dataset=dataset or run.get('dataset') or 'MNIST5k', config=cfg, eval=run.get('eval') or {})
+
+def spec_json(spec: dict) -> dict:
+    "A run as plain data: what `--show_config` prints and `--config` reads."
+    return dict(method=spec['method'], dataset=spec['dataset'], config=asdict(spec['config']), eval=spec['eval'])
+
 # %% ../nbs/10_cli.ipynb #206aef60
-def distill(method='random', dataset='MNIST5k', data=None, ipc=1, arch=None, iterations=None, steps=None, epochs=None,
-            init=None, n_nets=None, seed=0, device='auto', out=None, checkpoint_every=0, resume=False, download=False,
-            quiet=False) -> dict:
-    "Run a method and save its set to `out`; returns a summary (see `dd_distill`)."
+def _check_out(out) -> Path:
     if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
     out = Path(out)
     if not out.parent.exists(): raise ValueError(f"Output folder {out.parent} does not exist: create it or choose another --out.")
-    if ipc is None or ipc < 1: raise ValueError(f"--ipc must be >= 1 (images per class), got {ipc}.")
-    fn = method_function(method)
-    kwargs = method_kwargs(fn, ipc=ipc, arch=arch, iterations=iterations, steps=steps, epochs=epochs, init=init,
-                           n_nets=n_nets, device=None if device == 'auto' else device, seed=seed)
-    if 'device' in inspect.signature(fn).parameters: get_device(kwargs.get('device', 'auto'))  # fail early on a bad device
-    if 'progress' in inspect.signature(fn).parameters: kwargs['progress'] = not quiet
+    return out
+
+def distill_file(spec: dict, # from `run_spec`
+                 out, # file to save the set to
+                 data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
+                 quiet: bool = False) -> dict:
+    "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
+    out, method, cfg = _check_out(out), get_method(spec['method']), spec['config']
+    get_device(device)  # fail early on a bad device
     ckpt = None
     if checkpoint_every or resume:
-        if 'checkpoint' not in inspect.signature(fn).parameters:
-            raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method!r} has no iterations to resume.")
-        run_config = dict(method=method, dataset=dataset, **{k: v for k, v in kwargs.items() if k not in ('device', 'progress')})
-        ckpt = kwargs['checkpoint'] = Checkpoint(f'{out}.ckpt', checkpoint_every, run_config, resume)
+        if method.step is None: raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
+        ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
         if resume and ckpt.path.exists(): ckpt.load()  # a snapshot of another run is refused before any work
         if resume and not quiet:
             log(f"dd_distill: resuming from {ckpt.path}" if ckpt.path.exists() else f"dd_distill: no {ckpt.path} yet, starting afresh")
-    real = load_dataset(dataset, data, download=download)
-    if not quiet: log(f"dd_distill: {method} on {real}, " + ", ".join(f"{k}={v}" for k, v in kwargs.items() if k not in ('checkpoint', 'progress')))
+    real = load_dataset(spec['dataset'], data, download=download)
+    if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
     t0 = time.time()
-    distilled = fn(real, **kwargs)
+    distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt)
+    if spec['eval']: distilled.info['eval'] = spec['eval']  # the protocol of the preset's table row, for dd_eval
     distilled.save(out)
     if ckpt is not None: ckpt.done()
     seconds = time.time() - t0
     if not quiet:
         log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s).")
-        log(f"  evaluate it with:  dd_eval {out}" + ("" if dataset == 'MNIST5k' else f" --dataset {dataset}") +
-            (f" --data {data}" if data else ""))
-    return dict(out=str(out), method=method, dataset=dataset, images=len(distilled.images), ipc=distilled.ipc,
-                seconds=round(seconds, 2))
+        log(f"  evaluate it with:  dd_eval {out}" + (f" --data {data}" if data else ""))
+    return dict(out=str(out), method=method.name, dataset=spec['dataset'], images=len(distilled.images), ipc=distilled.ipc,
+                seconds=round(seconds, 2), config=asdict(cfg))
 
 # %% ../nbs/10_cli.ipynb #1f571e3c
 @call_parse
-def dd_distill(method: str = 'dd', # method: dd, dc, dsa, dm, or a baseline: random, average, kmeans
-               dataset: str = 'MNIST5k', # MNIST5k (embedded), MNIST, FashionMNIST, SVHN, CIFAR10, CIFAR100
+def dd_distill(method: str = None, # dd, dc, dsa, dm, or a baseline: random, average, kmeans (default: dd)
+               preset: str = None, # a paper's table row (see --list_presets): method, dataset, config, evaluation
+               from_set: str = None, # rerun the exact config of a saved set (.pt); `--from` for short
+               config: str = None, # a run file (JSON, or YAML with PyYAML) as --show_config prints it
+               set: Param("config fields as key=value items, e.g. --set lr_img=0.05 batch_real=128", str, nargs='+') = None,
+               dataset: str = None, # MNIST5k (embedded, default), MNIST, FashionMNIST, SVHN, CIFAR10, CIFAR100
                data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
-               ipc: int = 1, # images per class (for dd: per class per step)
-               arch: str = None, # network to distill with (default: the method's: LeNet for dd, ConvNet otherwise)
-               iterations: int = None, # outer iterations (default: the method's)
-               steps: int = None, # dd: inner steps S
-               epochs: int = None, # dd: epochs E over the S steps
-               init: str = None, # dd: fixed|random|pretrained initialisation; dc/dsa/dm: real|noise images
-               n_nets: int = None, # dd with random init: networks sampled per outer iteration
-               seed: int = 0, # random seed (all draws go through generators made from it)
+               ipc: int = None, # images per class (for dd: per class per step); shortcut for --set ipc=N
+               arch: str = None, # network to distill with; shortcut for --set arch=A
+               iterations: int = None, # outer iterations; shortcut for --set iterations=N
+               seed: int = None, # random seed (all draws go through generators made from it); shortcut for --set seed=S
+               steps: int = None, epochs: int = None, n_nets: int = None, # dd: shortcuts for --set steps=, epochs=, n_nets=
+               init: str = None, # alias of the method's init: dd's net_init, the image_init of dc/dsa/dm
+               show_config: bool = False, # print the full config (with defaults) and stop
+               list_presets: bool = False, # print the presets and stop
                device: str = 'auto', # auto (cuda if available), cpu, cuda
                out: str = None, # file to write the distilled set to (.pt)
                checkpoint_every: int = 0, # snapshot the run to OUT.ckpt every N iterations (0: never)
-               resume: bool = False, # continue from OUT.ckpt if it exists (same options required)
+               resume: bool = False, # continue from OUT.ckpt if it exists (same config required)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
                debug: bool = False # show tracebacks
               ):
     "Distil a dataset into a small synthetic set and save it."
-    return run_command('dd_distill', lambda: distill(method, dataset, data, ipc, arch, iterations, steps, epochs, init, n_nets,
-                                                     seed, device, out, checkpoint_every, resume, download, quiet), debug)
+    def body():
+        if list_presets:
+            log(presets_table())
+            return {k: p._asdict() for k, p in PRESETS.items()}
+        spec = run_spec(method, preset, from_set, config, dataset, set, ipc=ipc, arch=arch, iterations=iterations, seed=seed,
+                        steps=steps, epochs=epochs, n_nets=n_nets, init=init)
+        if show_config:
+            log(config_table(type(spec['config'])))
+            return spec_json(spec)
+        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet)
+    return run_command('dd_distill', body, debug)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
-def evaluate_file(file, dataset=None, data=None, arch=None, models=5, epochs=300, seed=0, device='auto', download=False,
-                  quiet=False, compile=False) -> dict:
-    "Evaluate a saved set: `{arch: {'mean', 'std', 'n'}}` (see `dd_eval`)."
-    from dataset_distillation.evaluate import evaluate_archs
+def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile=False,
+                  **protocol) -> dict:
+    "Evaluate a saved set: `{arch: {'mean', 'std', 'n'}}` (see `dd_eval`); `protocol`: `evaluate_set` options, None for the set's."
     distilled = DistilledSet.load(file)
+    protocol = {**distilled.info.get('eval', {}), **{k: v for k, v in protocol.items() if v is not None}}
+    if protocol.get('augment') == 'none': protocol['augment'] = None
     real = load_dataset(dataset or distilled.dataset, data, download=download)
     archs = arch or distilled.arch or 'ConvNet'
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {archs}, {models} nets")
-    results = evaluate_archs(distilled, real, archs, models=models, epochs=epochs, seed=seed, device=device, progress=not quiet,
-                             compile=compile)
+    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {archs}, " +
+                      ", ".join(f"{k}={v}" for k, v in protocol.items()))
+    results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile, **protocol)
     if not quiet:
         for a, r in results.items(): log(f"  {a}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})")
     return {a: dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n']) for a, r in results.items()}
@@ -131,9 +188,14 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             dataset: str = None, # dataset to test on (default: the set's own)
             data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
             arch: str = None, # architecture(s), comma-separated (default: the set's arch, else ConvNet)
-            models: int = 5, # networks trained per architecture
-            epochs: int = 300, # training epochs (standard protocol; DD sets replay their schedule)
-            seed: int = 0, # network i is initialised with seed+i
+            models: int = None, # networks trained per architecture (default 5)
+            epochs: int = None, # training epochs of the standard protocol (default 300; DD sets replay their schedule)
+            seed: int = None, # network i is initialised with seed+i (default 0)
+            lr: float = None, # SGD learning rate of the evaluation networks (default 0.01, x0.1 at half the epochs)
+            batch_size: int = None, # their batch size (default 256)
+            momentum: float = None, # their SGD momentum (default 0.9)
+            weight_decay: float = None, # their weight decay (default 5e-4)
+            augment: str = None, # auto (the set's own), none, dc, or a DSA strategy such as crop_scale_rotate
             device: str = 'auto', # auto, cpu, cuda
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
@@ -141,8 +203,9 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
-    return run_command('dd_eval', lambda: evaluate_file(file, dataset, data, arch, models, epochs, seed, device, download, quiet,
-                                                        compile), debug)
+    return run_command('dd_eval', lambda: evaluate_file(
+        file, dataset, data, arch, device, download, quiet, compile, models=models, epochs=epochs, seed=seed, lr=lr,
+        batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment), debug)
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:

@@ -11,12 +11,12 @@ import torch
 from torch import Tensor
 from fastcore.meta import delegates
 
-from .data import RealData, check_int, get_device, progress_bar, sample_balanced
+from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_balanced
 from .distilled import DistilledSet
-from .models import get_network
+from .models import NETWORKS, get_network
 from .augment import augmenter
 from .train import Forward, test_accuracy, train_net, train_scheduled
-from .engine import Config, Method, distill, option, pack
+from .engine import Config, Method, class_labels, distill, option, pack
 
 # %% auto #0
 __all__ = ['RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'evaluate_set', 'evaluate_archs', 'RandomConfig', 'distill_random',
@@ -71,6 +71,7 @@ def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architectur
                    **kwargs) -> dict:
     "Cross-architecture evaluation: `{arch: evaluate_set(...)}` for each architecture."
     if isinstance(archs, str): archs = [a.strip() for a in archs.split(',') if a.strip()]
+    for a in archs: check_choice('network', a, NETWORKS)  # every name before any training
     return {a: evaluate_set(distilled, real, arch=a, **kwargs) for a in archs}
 
 # %% ../nbs/07_evaluate.ipynb #9848a878
@@ -81,10 +82,8 @@ class RandomConfig(Config):
     ipc: int = option(1, "images per class")
     seed: int = option(0, "seeds the draw", minimum=0)
 
-def _hard_labels(state) -> Tensor: return torch.arange(state.real.num_classes).repeat_interleave(state.cfg.ipc)
-
 def _random_init(state, g): state.images = sample_balanced(state.real, state.cfg.ipc, g)[0]
-def _baseline_result(state) -> DistilledSet: return pack(state, state.images, _hard_labels(state))
+def _baseline_result(state) -> DistilledSet: return pack(state, state.images, class_labels(state.real.num_classes, state.cfg.ipc))
 
 RANDOM = Method('random', RandomConfig, _random_init, None, _baseline_result)
 

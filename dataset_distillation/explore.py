@@ -161,7 +161,7 @@ def _show_file(self: Explorer):
     self._quiet = True
     self.class_slider.max, self.step_slider.max = d.num_classes - 1, d.steps - 1
     self._quiet = False
-    history = d.config.get('history') or {}
+    history = d.info.get('history') or {}
     if history.get('loss'): self.curve.value = loss_curve_png(history['loss'], accs=list(zip(history.get('eval_iteration', []), history.get('acc', []))))
     _show(self.class_box, True); _show(self.step_box, d.is_scheduled); _show(self.curve, bool(history.get('loss')))
     self._show_class()

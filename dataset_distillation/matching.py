@@ -16,13 +16,13 @@ from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 from .train import Forward, eager_forward, train_epochs
-from .engine import IMAGE_INITS, Config, Method, distill, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
-           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'gm_iteration', 'DCConfig',
-           'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'DMConfig',
-           'dm_init', 'dm_step', 'dm_result', 'distill_dm']
+           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'net_seed', 'gm_iteration',
+           'DCConfig', 'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss',
+           'DMConfig', 'dm_init', 'dm_step', 'dm_result', 'distill_dm']
 
 # %% ../nbs/09_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
@@ -109,9 +109,9 @@ def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.G
     else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
     return x.detach().clone().requires_grad_(True)
 
-def _net_seed(generator) -> int: return int(torch.randint(2**31 - 1, (1,), generator=generator))
-
-def _syn_labels(real, ipc, device): return torch.arange(real.num_classes, device=device).repeat_interleave(ipc)
+def net_seed(generator: torch.Generator) -> int:
+    "The seed of a fresh network, drawn from the run's generator."
+    return int(torch.randint(2**31 - 1, (1,), generator=generator))
 
 # %% ../nbs/09_matching.ipynb #0a6da029
 def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, generator: torch.Generator,
@@ -119,7 +119,7 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
                  lr_net: float = 0.01, batch_real: int = 256, batch_train: int = 256,
                  strategy: str | None = None, fwd=eager_forward) -> float:
     "One DC/DSA iteration: a fresh network; `outer_loop` image updates, with `inner_loop` epochs of network training between them."
-    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=_net_seed(generator)).to(syn.device)
+    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=net_seed(generator)).to(syn.device)
     params, bn = matched_params(net, dist, include_1d), has_batchnorm(net)
     opt_net = torch.optim.SGD(net.parameters(), lr=lr_net, momentum=0.5)
     augment = (lambda x: apply_dsa(x, sample_dsa(strategy, len(x), generator))) if strategy else None
@@ -132,7 +132,7 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
         opt_img.step()
         total += loss.item()
         if ol == outer_loop - 1: break
-        train_epochs(net, opt_net, syn.detach(), _syn_labels(real, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
+        train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
 # %% ../nbs/09_matching.ipynb #0bc7a2e5
@@ -168,7 +168,7 @@ class DSAConfig(DCConfig):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-# %% ../nbs/09_matching.ipynb #30b0aa10
+# %% ../nbs/09_matching.ipynb #a19ab260
 def _use_compile(compile, steps: int) -> bool:
     if compile == 'auto': return steps >= 100
     if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto', got {compile!r}.")
@@ -195,7 +195,7 @@ def gm_result(state) -> DistilledSet:
     "The set, with the augmentation to evaluate it with: the DSA strategy, or for DC the reference's ops on MNIST."
     real, (outer, inner) = state.real, state.loops
     info = dict(eval_augment=state.strategy or _dc_eval_augment(real.name), outer_loop=outer, inner_loop=inner)
-    return pack(state, state.tensors['syn'], _syn_labels(real, state.cfg.ipc, 'cpu'), info=info)
+    return pack(state, state.tensors['syn'], class_labels(real.num_classes, state.cfg.ipc, 'cpu'), info=info)
 
 DC = Method('dc', DCConfig, gm_init, gm_step, gm_result, lower='lr_img')
 DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
@@ -270,7 +270,7 @@ def dm_init(state, g: torch.Generator):
 def dm_step(state, it: int, g: torch.Generator) -> float:
     "One iteration: a fresh random network (no gradients of its own), the matching loss, one SGD step on the images."
     real, cfg, syn, opt_img = state.real, state.cfg, state.tensors['syn'], state.stateful['opt_img']
-    net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=_net_seed(g)).to(state.device).train()
+    net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
     class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy)
     opt_img.zero_grad(set_to_none=True)
@@ -279,7 +279,7 @@ def dm_step(state, it: int, g: torch.Generator) -> float:
     return class_loss.item() / real.num_classes
 
 def dm_result(state) -> DistilledSet:
-    return pack(state, state.tensors['syn'], _syn_labels(state.real, state.cfg.ipc, 'cpu'), info=dict(eval_augment=state.strategy))
+    return pack(state, state.tensors['syn'], class_labels(state.real.num_classes, state.cfg.ipc, 'cpu'), info=dict(eval_augment=state.strategy))
 
 DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img')
 

@@ -17,7 +17,7 @@ from torch.func import functional_call, grad, jvp
 from .data import sample_balanced
 from .models import NETWORKS, WEIGHT_INITS, get_network
 from .distilled import DistilledSet
-from .engine import IMAGE_INITS, Config, Method, distill, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
 
 # %% auto #0
 __all__ = ['HVPS', 'NET_INITS', 'DD', 'batch_stats_net', 'functional_loss', 'params_of', 'unroll', 'hvp_double', 'hvp_fwdrev',
@@ -186,7 +186,7 @@ class DDConfig(Config):
         if (self.net_init == 'pretrained') != (self.pretrained is not None):
             raise ValueError("net_init='pretrained' goes with pretrained=FILE (a saved state dict), and pretrained only with it.")
 
-# %% ../nbs/08_unrolled.ipynb #1990ca95
+# %% ../nbs/08_unrolled.ipynb #5bffdb95
 _TRAIN_SEEDS = (2**20, 2**20 + 2**30)  # training inits for net_init='random'; evaluation seeds stay below 2**20
 
 def _init_states(cfg: DDConfig, real, generator):
@@ -224,7 +224,7 @@ def dd_init(state, g: torch.Generator):
     if cfg.image_init == 'real': x0 = torch.stack([sample_balanced(real, cfg.ipc, g)[0] for _ in range(cfg.steps)])
     else: x0 = torch.randn(cfg.steps, C * cfg.ipc, *real.train_x.shape[1:], generator=g)
     images = x0.to(dev).requires_grad_()
-    state.hard = torch.arange(C, device=dev).repeat_interleave(cfg.ipc).repeat(cfg.steps, 1)
+    state.hard = class_labels(C, cfg.ipc, dev).repeat(cfg.steps, 1)
     label_logits = (5. * F.one_hot(state.hard, C).float()).requires_grad_()  # softmax: 0.94 on the class
     raw_lrs = torch.full((cfg.steps * cfg.epochs,), cfg.lr_init, device=dev).expm1().log().requires_grad_()  # softplus^-1
     state.leaves = [images, raw_lrs] + ([label_logits] if cfg.soft_labels else [])

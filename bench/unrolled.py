@@ -14,7 +14,8 @@ import torch
 from torch.profiler import profile, ProfilerActivity
 from dataset_distillation.data import load_dataset
 from dataset_distillation.models import get_network
-from dataset_distillation.unrolled import backgrad, naive_backgrad, params_of
+from dataset_distillation.backgrad import params_of
+from dataset_distillation.unrolled import backgrad, naive_backgrad
 
 def peak_bytes(fn):
     "Peak bytes allocated by torch (CPU) while `fn()` runs, above the level when it started."

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from fastcore.basics import patch
 
-from .data import show_images
+from .data import check_choice, show_images
 from .distilled import DistilledSet
 
 # %% auto #0
@@ -171,7 +171,7 @@ def _show_file(self: Explorer):
 def select_file(self: Explorer, name: str # a file name from `self.files.options`
                ):
     "Show the set in file `name`."
-    if name not in self.sets: raise ValueError(f"unknown file {name!r}: choose one of {', '.join(map(repr, self.sets))}")
+    check_choice('file', name, self.sets)
     self.files.value = name   # the observer shows it
 
 # %% ../nbs/11_explore.ipynb #e796edbe

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .data import RealData, sample_class
+from .data import RealData, check_choice, sample_class
 from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
@@ -50,11 +50,11 @@ def match_distance(gw_syn: list, gw_real: list, # per-parameter gradients on the
                    dist: str = 'ours' # 'ours' (layer-wise), 'mse' or 'cos' (whole vector)
                   ) -> Tensor:
     "Distance between two lists of gradients."
+    check_choice('distance', dist, DISTANCES)
     if dist == 'ours': return sum(layer_distance(s, r) for s, r in zip(gw_syn, gw_real))
     s, r = torch.cat([g.flatten() for g in gw_syn]), torch.cat([g.flatten() for g in gw_real])
     if dist == 'mse': return ((s - r)**2).sum()
-    if dist == 'cos': return 1 - (s * r).sum() / (s.norm() * r.norm() + 1e-6)
-    raise ValueError(f"Unknown distance {dist!r}: choose one of {', '.join(DISTANCES)}.")
+    return 1 - (s * r).sum() / (s.norm() * r.norm() + 1e-6)   # 'cos'
 
 # %% ../nbs/09_matching.ipynb #f2d4e4bc
 def matched_params(net: nn.Module, dist: str = 'ours', # the network and the distance
@@ -168,7 +168,7 @@ class DSAConfig(DCConfig):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-# %% ../nbs/09_matching.ipynb #a19ab260
+# %% ../nbs/09_matching.ipynb #33104568
 def _use_compile(compile, steps: int) -> bool:
     if compile == 'auto': return steps >= 100
     if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto', got {compile!r}.")

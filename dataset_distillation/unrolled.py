@@ -4,7 +4,6 @@
 
 # %% ../nbs/08_unrolled.ipynb #0cc71ac3
 from __future__ import annotations
-import copy
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
@@ -12,83 +11,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from torch.func import functional_call, grad, jvp
+from torch.func import functional_call
 
 from .data import sample_balanced
+from .backgrad import HVPS, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
 from .models import NETWORKS, WEIGHT_INITS, get_network
 from .distilled import DistilledSet
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
 
 # %% auto #0
-__all__ = ['HVPS', 'NET_INITS', 'DD', 'batch_stats_net', 'functional_loss', 'params_of', 'unroll', 'hvp_double', 'hvp_fwdrev',
-           'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'dd_init', 'dd_step', 'dd_result',
-           'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
-
-# %% ../nbs/08_unrolled.ipynb #19b63c84
-def batch_stats_net(net: nn.Module) -> nn.Module:
-    "A training-mode copy of `net` whose BatchNorm layers use batch statistics only and whose dropout is off."
-    net = copy.deepcopy(net).train()
-    for m in net.modules():
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
-            m.track_running_stats, m.running_mean, m.running_var, m.num_batches_tracked = False, None, None, None
-        if isinstance(m, nn.modules.dropout._DropoutNd): m.eval()
-    return net
-
-# %% ../nbs/08_unrolled.ipynb #feb5aaeb
-def functional_loss(net: nn.Module # any classifier; see `batch_stats_net` for the BatchNorm convention
-                   ):
-    "`f(theta, x, y)`: the loss of `net` with parameters `theta` (a dict) on images `x`, class indices or label logits `y`."
-    net = batch_stats_net(net)
-    buffers = {k: b.detach() for k, b in net.named_buffers()}
-    def f(theta: dict, x: Tensor, y: Tensor) -> Tensor:
-        out = functional_call(net, (theta, buffers), (x,))
-        if y.is_floating_point(): return -(y.softmax(-1) * out.log_softmax(-1)).sum(-1).mean()
-        return F.cross_entropy(out, y)
-    return f
-
-def params_of(net: nn.Module) -> dict:
-    "The parameters of `net` as a dict of detached tensors: a $\\theta$."
-    return {k: p.detach() for k, p in net.named_parameters()}
-
-# %% ../nbs/08_unrolled.ipynb #207fc466
-def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
-           theta0: dict, # initial parameters
-           images: Tensor, # (S, n, C, H, W): the images of each inner step
-           labels: Tensor, # (S, n) class indices or (S, n, num_classes) label logits
-           etas: Tensor, # (S*E,) step sizes
-           keep: bool = False # also return the parameters before every step
-          ):
-    "Run the $T$ SGD steps $\\theta_{t+1} = \\theta_t - \\eta_t \\nabla_\\theta \\ell(\\tilde x_{t \\bmod S}; \\theta_t)$; return $\\theta_T$ (and the list of $\\theta_t$)."
-    theta, thetas, S = {k: v.detach() for k, v in theta0.items()}, [], images.shape[0]
-    for t, eta in enumerate(etas.detach()):
-        if keep: thetas.append(theta)
-        g = grad(f)(theta, images[t % S].detach(), labels[t % S].detach())
-        theta = {k: theta[k] - eta * g[k] for k in theta}
-    return (theta, thetas) if keep else theta
-
-# %% ../nbs/08_unrolled.ipynb #53002845
-def hvp_double(f, theta: dict, x: Tensor, y: Tensor, v: dict):
-    "Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by double backward."
-    soft = y.is_floating_point()
-    with torch.enable_grad():
-        th = {k: p.detach().requires_grad_() for k, p in theta.items()}
-        x = x.detach().requires_grad_()
-        y = y.detach().requires_grad_() if soft else y
-        g = torch.autograd.grad(f(th, x, y), list(th.values()), create_graph=True)
-        inputs = [*th.values(), x] + ([y] if soft else [])
-        hv = torch.autograd.grad(g, inputs, grad_outputs=[v[k] for k in th], materialize_grads=True)
-    n = len(th)
-    return dict(zip(th, (gk.detach() for gk in g))), dict(zip(th, hv[:n])), hv[n], hv[n + 1] if soft else None
-
-def hvp_fwdrev(f, theta: dict, x: Tensor, y: Tensor, v: dict):
-    "Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by forward-over-reverse (`jvp` of `grad`)."
-    if y.is_floating_point():
-        (g, _, _), (hv, hx, hy) = jvp(grad(f, argnums=(0, 1, 2)), (theta, x, y), (v, torch.zeros_like(x), torch.zeros_like(y)))
-        return g, hv, hx, hy
-    (g, _), (hv, hx) = jvp(lambda th, x: grad(f, argnums=(0, 1))(th, x, y), (theta, x), (v, torch.zeros_like(x)))
-    return g, hv, hx, None
-
-HVPS = {'double': hvp_double, 'fwdrev': hvp_fwdrev}
+__all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'dd_init', 'dd_step',
+           'dd_result', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
 
 # %% ../nbs/08_unrolled.ipynb #2fb08afb
 class BackGrad(NamedTuple):
@@ -108,21 +41,17 @@ def _check_unroll_args(images, labels, raw_lrs):
 
 def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double') -> BackGrad:
     "`backgrad` for a loss function `f` from `functional_loss`."
-    if hvp not in HVPS: raise ValueError(f"hvp={hvp!r}: choose one of {', '.join(map(repr, HVPS))}")
     _check_unroll_args(images, labels, raw_lrs)
     images, labels, rho = images.detach(), labels.detach(), raw_lrs.detach()
     etas, S, soft = F.softplus(rho), images.shape[0], labels.is_floating_point()
-    theta, thetas = unroll(f, theta0, images, labels, etas, keep=True)
+    batch = step_batches(images, labels)
+    theta, thetas = unroll(f, theta0, batch, etas, keep=True)
     v, loss = torch.func.grad_and_value(f)(theta, real_x, real_y)   # v = dL/dtheta_T
-    g_x, g_eta = torch.zeros_like(images), torch.zeros_like(etas)
-    g_y = torch.zeros_like(labels) if soft else None
-    for t in reversed(range(len(etas))):
-        s = t % S
-        g, hv, hx, hy = HVPS[hvp](f, thetas.pop(), images[s], labels[s], v)  # theta_t is freed once used
-        g_eta[t] = -sum((g[k] * v[k]).sum() for k in v)
-        g_x[s] -= etas[t] * hx
-        if soft: g_y[s] -= etas[t] * hy
-        v = {k: v[k] - etas[t] * hv[k] for k in v}                          # dL/dtheta_t
+    g_x, g_y = torch.zeros_like(images), torch.zeros_like(labels) if soft else None
+    def back(t, gx, gy):
+        g_x[t % S] += gx
+        if soft: g_y[t % S] += gy
+    g_eta, _ = reverse_sweep(f, thetas, batch, etas, v, back, hvp)
     return BackGrad(loss.detach(), g_x, g_eta * torch.sigmoid(rho), g_y)
 
 def backgrad(net: nn.Module, # the network (its architecture; BatchNorm as in `batch_stats_net`)
@@ -186,7 +115,7 @@ class DDConfig(Config):
         if (self.net_init == 'pretrained') != (self.pretrained is not None):
             raise ValueError("net_init='pretrained' goes with pretrained=FILE (a saved state dict), and pretrained only with it.")
 
-# %% ../nbs/08_unrolled.ipynb #5bffdb95
+# %% ../nbs/08_unrolled.ipynb #c862f54b
 _TRAIN_SEEDS = (2**20, 2**20 + 2**30)  # training inits for net_init='random'; evaluation seeds stay below 2**20
 
 def _init_states(cfg: DDConfig, real, generator):
@@ -207,7 +136,7 @@ def _init_states(cfg: DDConfig, real, generator):
 def schedule_accuracy(f, net: nn.Module, theta0: dict, images: Tensor, labels: Tensor, etas: Tensor,
                       test_x: Tensor, test_y: Tensor, batch_size: int = 2048) -> float:
     "Test accuracy (%) of `net` after the unrolled steps from `theta0` (BatchNorm with batch statistics)."
-    theta, fnet = unroll(f, theta0, images, labels, etas), batch_stats_net(net)
+    theta, fnet = unroll(f, theta0, step_batches(images, labels), etas), batch_stats_net(net)
     correct = sum((functional_call(fnet, theta, (xb,)).argmax(1) == yb).sum().item()
                   for xb, yb in zip(test_x.split(batch_size), test_y.split(batch_size)))
     return 100 * correct / len(test_y)

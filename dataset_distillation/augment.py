@@ -261,7 +261,7 @@ def dc_augment(generator: torch.Generator | int = 0, # source of randomness (or 
         return warped + fill
     return augment
 
-# %% ../nbs/04_augment.ipynb #3dbc5791
+# %% ../nbs/04_augment.ipynb #1d0ccee7
 def augmenter(augment, # None, a callable (returned as is), 'dc' (`dc_augment`) or a DSA strategy name
               generator: torch.Generator # the draws of one network's training
              ):

@@ -28,7 +28,7 @@ def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, 
         raise ValueError(f"Device {device!r} requested but CUDA is not available here: use --device cpu (or auto).")
     return torch.device(device)
 
-# %% ../nbs/01_data.ipynb #6a990d83
+# %% ../nbs/01_data.ipynb #b792339e
 def check_choice(what: str, # what the value is, e.g. 'dataset' or 'arch'
                  value, choices # the value given and the valid ones
                 ):

@@ -168,7 +168,7 @@ class DSAConfig(DCConfig):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-# %% ../nbs/09_matching.ipynb #33104568
+# %% ../nbs/09_matching.ipynb #73806c08
 def _use_compile(compile, steps: int) -> bool:
     if compile == 'auto': return steps >= 100
     if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto', got {compile!r}.")

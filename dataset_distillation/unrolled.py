@@ -115,7 +115,7 @@ class DDConfig(Config):
         if (self.net_init == 'pretrained') != (self.pretrained is not None):
             raise ValueError("net_init='pretrained' goes with pretrained=FILE (a saved state dict), and pretrained only with it.")
 
-# %% ../nbs/08_unrolled.ipynb #c862f54b
+# %% ../nbs/08_unrolled.ipynb #dcf56b5b
 _TRAIN_SEEDS = (2**20, 2**20 + 2**30)  # training inits for net_init='random'; evaluation seeds stay below 2**20
 
 def _init_states(cfg: DDConfig, real, generator):

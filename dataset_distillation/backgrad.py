@@ -17,7 +17,7 @@ from .data import check_choice
 
 # %% auto #0
 __all__ = ['HVPS', 'batch_stats_net', 'functional_loss', 'params_of', 'step_batches', 'unroll', 'hvp_double', 'hvp_fwdrev',
-           'reverse_sweep']
+           'reverse_sweep', 'truncated_sweep']
 
 # %% ../nbs/07b_backgrad.ipynb #19b63c84
 def batch_stats_net(net: nn.Module) -> nn.Module:
@@ -99,8 +99,7 @@ def reverse_sweep(f, # loss `f(theta, x, y)`
                   etas: Tensor, # (T,) step sizes
                   v: dict, # dL/dtheta_T
                   back: Callable, # `back(t, gx, gy)` receives dL/dx_t and dL/dy_t (None for class labels)
-                  hvp: str = 'double', # 'double' or 'fwdrev' (see `HVPS`)
-                  propagate: bool = True # False: keep v = dL/dtheta_T at every step (TESLA's truncation)
+                  hvp: str = 'double' # 'double' or 'fwdrev' (see `HVPS`)
                  ) -> tuple[Tensor, dict]:
     "Back-gradients of an unroll: `(dL/deta, dL/dtheta_0)`, calling `back` with each step's input gradients."
     check_choice('hvp', hvp, HVPS)
@@ -110,5 +109,17 @@ def reverse_sweep(f, # loss `f(theta, x, y)`
         g, hv, hx, hy = HVPS[hvp](f, thetas.pop(), x, y, v)   # theta_t is freed once used
         g_eta[t] = -sum((g[k] * v[k]).sum() for k in v)
         back(t, -etas[t] * hx, None if hy is None else -etas[t] * hy)
-        if propagate: v = {k: v[k] - etas[t] * hv[k] for k in v}    # dL/dtheta_t
+        v = {k: v[k] - etas[t] * hv[k] for k in v}    # dL/dtheta_t
     return g_eta, v
+
+def truncated_sweep(f, theta0: dict, batch: Callable, etas: Tensor, v: dict, back: Callable, hvp: str = 'double') -> Tensor:
+    "TESLA's estimator: `v = dL/dtheta_T` held fixed at every step, recomputing theta_t forward: constant memory, `dL/deta` returned."
+    check_choice('hvp', hvp, HVPS)
+    theta, g_eta = {k: p.detach() for k, p in theta0.items()}, torch.zeros_like(etas)
+    for t in range(len(etas)):
+        x, y = batch(t)
+        g, _, hx, hy = HVPS[hvp](f, theta, x, y, v)
+        g_eta[t] = -sum((g[k] * v[k]).sum() for k in v)
+        back(t, -etas[t] * hx, None if hy is None else -etas[t] * hy)
+        theta = {k: theta[k] - etas[t] * g[k] for k in theta}
+    return g_eta

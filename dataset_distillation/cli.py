@@ -4,25 +4,29 @@
 
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
-import json, sys, time, traceback
+import json, os, socket, sys, tempfile, time, traceback, warnings
+from contextlib import contextmanager
 from dataclasses import asdict
 from importlib import import_module
 from pathlib import Path
 
 from fastcore.script import Param, call_parse
 
-from .data import check_choice, get_device, load_dataset
-from .distilled import Checkpoint, DistilledSet
+from .data import check_choice, check_int, get_device, load_dataset
+from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp
 from .engine import PRESETS, Method, config_table, distill, get_preset, parse_settings, presets_table
-from .evaluate import evaluate_archs
+from .evaluate import check_dataset, check_protocol, evaluate_archs, same_dataset
+from .models import NETWORKS
+from .trajectory import train_experts
 
 # %% auto #0
-__all__ = ['METHODS', 'get_method', 'run_command', 'log', 'run_spec', 'spec_json', 'distill_file', 'dd_distill', 'evaluate_file',
-           'dd_eval', 'show_file', 'dd_show']
+__all__ = ['METHODS', 'MAX_SEED', 'get_method', 'one_line', 'run_command', 'log', 'run_spec', 'spec_json', 'check_out',
+           'check_data', 'output_lock', 'save_or_rescue', 'distill_file', 'dd_distill', 'evaluate_file', 'dd_eval',
+           'show_file', 'dd_show', 'experts_file', 'dd_experts']
 
 # %% ../nbs/10_cli.ipynb #bceecb6b
 METHODS = {'random': 'evaluate', 'average': 'evaluate', 'kmeans': 'evaluate',
-           'dd': 'unrolled', 'dc': 'matching', 'dsa': 'matching', 'dm': 'matching'}
+           'dd': 'unrolled', 'dc': 'matching', 'dsa': 'matching', 'dm': 'matching', 'mtt': 'trajectory'}
 
 def get_method(name: str) -> Method:
     "The `Method` called `name`."
@@ -30,13 +34,20 @@ def get_method(name: str) -> Method:
     return getattr(import_module(f'dataset_distillation.{METHODS[name]}'), name.upper())
 
 # %% ../nbs/10_cli.ipynb #202ebb1b
+def one_line(message) -> str:
+    "A message on one line: a multi-line error or tensor repr, its whitespace collapsed."
+    return ' '.join(str(message).split())
+
 def run_command(name: str, body, debug: bool = False):
     "Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2."
-    try: result = body()
+    try:
+        with warnings.catch_warnings():  # a library's warning is one line too, not a source listing
+            warnings.showwarning = lambda message, *rest, **kw: print(f"{name}: warning: {one_line(message)}", file=sys.stderr)
+            result = body()
     except KeyboardInterrupt: print(f"{name}: interrupted", file=sys.stderr); raise SystemExit(130)
     except Exception as e:
         if debug: traceback.print_exc()
-        print(f"{name}: error: {e}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
+        print(f"{name}: error: {one_line(e)}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
         raise SystemExit(2)
     print(json.dumps(result))  # returns None: console scripts exit with the function's return value
 
@@ -44,7 +55,9 @@ def log(*args):
     "Progress for people: to stderr, so stdout stays machine-readable."
     print(*args, file=sys.stderr, flush=True)
 
-# %% ../nbs/10_cli.ipynb #db5a0639
+# %% ../nbs/10_cli.ipynb #0c647f90
+MAX_SEED = 2**63 - 1  # seeds are ints in [0, MAX_SEED]: what torch's generators take, with room for seed + i
+
 def _read_run_file(path) -> dict:
     "A run written by `--show_config` (JSON; YAML when PyYAML is installed): `{method, dataset, config, eval}`."
     path = Path(path)
@@ -84,6 +97,7 @@ def run_spec(method: str | None = None, preset: str | None = None, from_set: str
     else: run = dict(method=method or 'dd', dataset='MNIST5k', config={}, eval={})
     if method is not None and method != run['method']:
         raise ValueError(f"--method {method} contradicts {bases[0]}, which is a {run['method']} run: drop --method.")
+    if flags.get('seed') is not None: check_int('--seed', flags['seed'], 0, MAX_SEED)
     cls = get_method(run['method']).config
     fields = {**run.get('config', {}), **{k: v for k, v in flags.items() if v is not None}}
     fields = {cls.aliases.get(k, k): v for k, v in fields.items()}
@@ -94,34 +108,107 @@ def spec_json(spec: dict) -> dict:
     "A run as plain data: what `--show_config` prints and `--config` reads."
     return dict(method=spec['method'], dataset=spec['dataset'], config=asdict(spec['config']), eval=spec['eval'])
 
-# %% ../nbs/10_cli.ipynb #206aef60
-def _check_out(out) -> Path:
-    if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
+# %% ../nbs/10_cli.ipynb #0d14db93
+def check_out(out, flag: str = '--out') -> Path:
+    "`out` as a `Path`, once a file can surely be written there: checked before any work, errors name `out`."
+    if str(out).strip() == '': raise ValueError(f"{flag} is empty: give the name of the file to write.")
     out = Path(out)
-    if not out.parent.exists(): raise ValueError(f"Output folder {out.parent} does not exist: create it or choose another --out.")
+    if out.is_dir(): raise ValueError(f"{flag} {out} is a folder: give the name of a file (e.g. {out / 'set.pt'}).")
+    if not out.parent.exists(): raise ValueError(f"Output folder {out.parent} does not exist: create it or choose another {flag}.")
+    if not out.parent.is_dir(): raise ValueError(f"{flag} {out}: {out.parent} is not a folder.")
+    if out.exists() and not out.is_file(): raise ValueError(f"{flag} {out} exists and is not a regular file.")
+    try:  # the one sure test of writability (permissions, read-only mounts, ACLs): write a file there
+        fd, probe = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp')
+        os.close(fd); os.unlink(probe)
+    except OSError as e: raise ValueError(f"{flag} {out}: cannot write in {out.parent} ({e.strerror}).") from None
     return out
+
+def check_data(data):
+    "Refuse a `--data` that names a file rather than a folder."
+    if data is not None and Path(data).exists() and not Path(data).is_dir():
+        raise ValueError(f"--data {data} is a file: pass the folder that holds the datasets.")
+
+# %% ../nbs/10_cli.ipynb #432f00e6
+def _lock_owner(lock: Path) -> int | None:
+    "The pid recorded in `lock` if that process may still be running; None when the lock is stale (or unreadable)."
+    try: pid, host = lock.read_text().split()[:2]; pid = int(pid)
+    except (OSError, ValueError): return None
+    if host != socket.gethostname(): return pid  # another machine's process: cannot tell, so assume it runs
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return None
+    except PermissionError: pass  # someone else's process
+    return pid
+
+@contextmanager
+def output_lock(out: Path):
+    "Hold `OUT.lock` (holding our pid and host) while a run writes `out` and its checkpoint; a stale lock is taken over."
+    lock, mine = Path(f'{out}.lock'), f"{os.getpid()} {socket.gethostname()}\n"
+    tmp = Path(f'{lock}.{os.getpid()}.tmp')
+    tmp.write_text(mine)
+    try:
+        for attempt in range(2):
+            try: os.link(tmp, lock); break  # atomic: exactly one run creates the lock, and it is never seen empty
+            except FileExistsError:
+                owner = _lock_owner(lock)
+                if owner is not None or attempt: raise ValueError(
+                    f"{out} is being written by another run (pid {owner}, lock file {lock}): wait for it to end or choose another "
+                    f"--out; if no such run is going on, delete {lock}.") from None
+                lock.unlink(missing_ok=True)  # stale: its run is gone
+    finally: tmp.unlink(missing_ok=True)
+    try: yield lock
+    finally:
+        if lock.exists() and lock.read_text() == mine: lock.unlink()
+
+# %% ../nbs/10_cli.ipynb #206aef60
+def _check_checkpoint(ckpt: Checkpoint, resume: bool, overwrite: bool, quiet: bool):
+    "Never lose a snapshot by accident: without --resume an existing one is refused, unless --overwrite deletes it."
+    if not ckpt.path.exists() or resume: return
+    if overwrite:
+        ckpt.done()
+        if not quiet: log(f"dd_distill: --overwrite: deleted the snapshot {ckpt.path}")
+        return
+    try: config, state = ckpt.read(); what = f"a snapshot at iteration {state.get('iteration')} of {config.get('iterations')}"
+    except ValueError as e: what = f"an unreadable snapshot ({e})"
+    raise ValueError(f"{ckpt.path} exists: {what}. Continue that run with --resume, or start afresh with --overwrite (which deletes it).")
+
+def save_or_rescue(distilled: DistilledSet, out: Path) -> Path:
+    "Save to `out`; if that fails (disk full, I/O error), save to a rescue file (next to `out`, else in the temp folder) and say where."
+    try: return distilled.save(out)
+    except OSError as e: failed = e
+    for folder in (out.parent, Path(tempfile.gettempdir())):
+        rescue = folder / f'{out.name}.rescue.pt'
+        try: distilled.save(rescue)
+        except OSError: continue
+        raise OSError(f"{failed}; the distilled set is safe in {rescue}: move it to {out} when there is room.")
+    raise OSError(f"{failed}; no rescue copy could be written either (in {out.parent} or {tempfile.gettempdir()}).")
 
 def distill_file(spec: dict, # from `run_spec`
                  out, # file to save the set to
                  data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
-                 quiet: bool = False) -> dict:
+                 quiet: bool = False,
+                 overwrite: bool = False # start afresh even if OUT.ckpt holds a snapshot (deleting it)
+                ) -> dict:
     "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
-    out, method, cfg = _check_out(out), get_method(spec['method']), spec['config']
-    get_device(device)  # fail early on a bad device
-    ckpt = None
-    if checkpoint_every or resume:
-        if method.step is None: raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
-        ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
+    if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
+    out, method, cfg = check_out(out), get_method(spec['method']), spec['config']
+    get_device(device); check_data(data)  # fail early on a bad device or data root
+    if method.step is None and (checkpoint_every or resume):
+        raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
+    ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
+    with output_lock(out):
+        for left in clean_temp(out) + clean_temp(ckpt.path):
+            if not quiet: log(f"dd_distill: removed {left}, left by an interrupted write")
+        _check_checkpoint(ckpt, resume, overwrite, quiet)
         if resume and ckpt.path.exists(): ckpt.load()  # a snapshot of another run is refused before any work
         if resume and not quiet:
             log(f"dd_distill: resuming from {ckpt.path}" if ckpt.path.exists() else f"dd_distill: no {ckpt.path} yet, starting afresh")
-    real = load_dataset(spec['dataset'], data, download=download)
-    if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
-    t0 = time.time()
-    distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt)
-    if spec['eval']: distilled.info['eval'] = spec['eval']  # the protocol of the preset's table row, for dd_eval
-    distilled.save(out)
-    if ckpt is not None: ckpt.done()
+        real = load_dataset(spec['dataset'], data, download=download)
+        if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
+        t0 = time.time()
+        distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None)
+        if spec['eval']: distilled.info['eval'] = spec['eval']  # the protocol of the preset's table row, for dd_eval
+        save_or_rescue(distilled, out)
+        ckpt.done()
     seconds = time.time() - t0
     if not quiet:
         log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s).")
@@ -131,7 +218,7 @@ def distill_file(spec: dict, # from `run_spec`
 
 # %% ../nbs/10_cli.ipynb #1f571e3c
 @call_parse
-def dd_distill(method: str = None, # dd, dc, dsa, dm, or a baseline: random, average, kmeans (default: dd)
+def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random, average, kmeans (default: dd)
                preset: str = None, # a paper's table row (see --list_presets): method, dataset, config, evaluation
                from_set: str = None, # rerun the exact config of a saved set (.pt); `--from` for short
                config: str = None, # a run file (JSON, or YAML with PyYAML) as --show_config prints it
@@ -142,7 +229,10 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, or a baseline: random, ave
                arch: str = None, # network to distill with; shortcut for --set arch=A
                iterations: int = None, # outer iterations; shortcut for --set iterations=N
                seed: int = None, # random seed (all draws go through generators made from it); shortcut for --set seed=S
-               steps: int = None, epochs: int = None, n_nets: int = None, # dd: shortcuts for --set steps=, epochs=, n_nets=
+               steps: int = None, # dd: inner steps; shortcut for --set steps=S
+               epochs: int = None, # dd: epochs over the steps; shortcut for --set epochs=E
+               n_nets: int = None, # dd with random init: networks per iteration; shortcut for --set n_nets=N
+               experts: str = None, # mtt: folder of expert trajectories (dd_experts --out); shortcut for --set experts=DIR
                init: str = None, # alias of the method's init: dd's net_init, the image_init of dc/dsa/dm
                show_config: bool = False, # print the full config (with defaults) and stop
                list_presets: bool = False, # print the presets and stop
@@ -150,6 +240,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, or a baseline: random, ave
                out: str = None, # file to write the distilled set to (.pt)
                checkpoint_every: int = 0, # snapshot the run to OUT.ckpt every N iterations (0: never)
                resume: bool = False, # continue from OUT.ckpt if it exists (same config required)
+               overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deletes it)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
                debug: bool = False # show tracebacks
@@ -160,28 +251,37 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, or a baseline: random, ave
             log(presets_table())
             return {k: p._asdict() for k, p in PRESETS.items()}
         spec = run_spec(method, preset, from_set, config, dataset, set, ipc=ipc, arch=arch, iterations=iterations, seed=seed,
-                        steps=steps, epochs=epochs, n_nets=n_nets, init=init)
+                        steps=steps, epochs=epochs, n_nets=n_nets, experts=experts, init=init)
         if show_config:
             log(config_table(type(spec['config'])))
             return spec_json(spec)
-        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet)
+        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite)
     return run_command('dd_distill', body, debug)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
 def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile=False,
-                  **protocol) -> dict:
+                  allow_other_dataset=False, **protocol) -> dict:
     "Evaluate a saved set: `{arch: {'mean', 'std', 'n'}}` (see `dd_eval`); `protocol`: `evaluate_set` options, None for the set's."
+    check_data(data)
+    if protocol.get('seed') is not None: check_int('--seed', protocol['seed'], 0, MAX_SEED)
     distilled = DistilledSet.load(file)
     protocol = {**distilled.info.get('eval', {}), **{k: v for k, v in protocol.items() if v is not None}}
     if protocol.get('augment') == 'none': protocol['augment'] = None
+    check_protocol(**{k: v for k, v in protocol.items() if k != 'augment'})  # before any work or output
     real = load_dataset(dataset or distilled.dataset, data, download=download)
-    archs = arch or distilled.arch or 'ConvNet'
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {archs}, " +
+    archs = [a.strip() for a in (arch or distilled.arch or 'ConvNet').split(',') if a.strip()]
+    for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
+    check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
+    if not same_dataset(distilled.dataset, real.name):
+        log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); its images are re-normalised "
+            f"from mean {distilled.mean}, std {distilled.std} to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
+    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {','.join(archs)}, " +
                       ", ".join(f"{k}={v}" for k, v in protocol.items()))
-    results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile, **protocol)
+    results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
+                             allow_other_dataset=allow_other_dataset, **protocol)
     if not quiet:
         for a, r in results.items(): log(f"  {a}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})")
-    return {a: dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n']) for a, r in results.items()}
+    return {a: dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset']) for a, r in results.items()}
 
 @call_parse
 def dd_eval(file: str, # distilled set (.pt) written by dd_distill
@@ -200,20 +300,23 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
             compile: bool = False, # train and test the networks through torch.compile (faster, same protocol)
+            allow_other_dataset: bool = False, # test a set on a --dataset other than its own (images re-normalised)
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
     return run_command('dd_eval', lambda: evaluate_file(
-        file, dataset, data, arch, device, download, quiet, compile, models=models, epochs=epochs, seed=seed, lr=lr,
+        file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, models=models, epochs=epochs, seed=seed, lr=lr,
         batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment), debug)
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:
     "Save a picture of a distilled set to `out` (PNG): the grid of `explore.grid_png`."
     from dataset_distillation.explore import grid_png
-    if not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out}")
+    if not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
+    out = check_out(out)
     distilled = DistilledSet.load(file)
-    Path(out).write_bytes(grid_png(distilled, size=0.6, dpi=120))
+    clean_temp(out)
+    atomic_write(grid_png(distilled, size=0.6, dpi=120), out)
     return dict(out=str(out), images=len(distilled.images))
 
 @call_parse
@@ -228,3 +331,32 @@ def dd_show(file: str, # distilled set (.pt)
         log(f"dd_show: wrote {res['out']}")
         return res
     return run_command('dd_show', body, debug)
+
+# %% ../nbs/10_cli.ipynb #6b4ece86
+def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',
+                 download=False, quiet=False) -> dict:
+    "Train experts into the folder `out` (see `dd_experts`); returns a summary."
+    if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
+    if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
+    real = load_dataset(dataset, data, download=download)
+    if not quiet: log(f"dd_experts: {n_experts} x {arch} on {real}, {epochs} epochs each, into {out}")
+    t0 = time.time()
+    paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet)
+    return dict(out=str(out), experts=len(paths), epochs=epochs, dataset=dataset, arch=arch, seconds=round(time.time() - t0, 2),
+                mb_per_expert=round(paths[0].stat().st_size / 2**20, 2))
+
+@call_parse
+def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
+               data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
+               experts: int = 5, # how many experts
+               epochs: int = 15, # epochs each (recorded after every one)
+               arch: str = 'ConvNet', # network
+               out: str = None, # folder for the expert files (created; existing experts are kept)
+               seed: int = 0, # expert i is seeded with seed*1000 + i
+               device: str = 'auto', # auto, cpu, cuda
+               download: bool = False, # allow torchvision to download missing datasets
+               quiet: bool = False, # no progress output
+               debug: bool = False # show tracebacks
+              ):
+    "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
+    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet), debug)

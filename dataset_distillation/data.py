@@ -203,6 +203,8 @@ def load_dataset(name: str = 'MNIST5k', # one of `DATASETS`
     check_choice('dataset', name, DATASETS)
     if name == 'MNIST5k': return load_mnist5k()
     root = data_root(data)
+    if root.exists() and not root.is_dir():
+        raise FileNotFoundError(f"Data root {root} is a file, not a folder: pass --data DIR (or set DD_DATA) to the folder that holds {name}/.")
     if not download and not root.is_dir():
         raise FileNotFoundError(f"Data root {root} does not exist: pass --data DIR (or set DD_DATA) to a folder that holds "
                                 f"{name}/ in torchvision's layout, or use download=True (CLI: --download), or the embedded 'MNIST5k'.")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_distilled.ipynb #92fe34dd
 from __future__ import annotations
-import json, os, pickle, re, tempfile, zipfile
+import collections, glob, hashlib, io, json, math, os, pickle, re, stat, sys, tempfile, zipfile
 from dataclasses import dataclass, field, fields, replace
 from numbers import Integral, Real
 from pathlib import Path
@@ -15,7 +15,8 @@ from fastcore.basics import patch
 from .data import get_device, show_images
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'CKPT_FORMAT', 'DistilledSet', 'Checkpoint', 'loop_state']
+__all__ = ['FORMAT', 'VERSION', 'MAX_DIMS', 'CKPT_FORMAT', 'DistilledSet', 'atomic_write', 'clean_temp', 'save_record',
+           'read_record', 'Checkpoint', 'loop_state']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -196,43 +197,163 @@ def _plain(v):
     return v
 
 # %% ../nbs/03_distilled.ipynb #ac8717e0
-def _atomic_save(obj, path: str | Path) -> Path:
-    "`torch.save(obj)` to `path` through a temporary file and a rename: a reader never sees a half-written file."
+def _umask() -> int:
+    "The process's umask (read by setting it and putting it back)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
+def _write_error(path, e: OSError) -> OSError:
+    "An `OSError` that names the user's `path` and the system's reason (e.g. 'No space left on device')."
+    err = OSError(f"cannot write {path}: {e.strerror or e}"); err.errno = e.errno
+    return err
+
+def atomic_write(data: bytes, path: str | Path) -> Path:
+    "Write `data` to `path` through a temporary file and a rename (a reader never sees half a file), with the umask's permissions."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    if path.parent.exists() and not path.parent.is_dir(): raise OSError(f"cannot write {path}: {path.parent} is not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    except OSError as e: raise _write_error(path, e) from None
     try:
         with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
-            f.flush(); os.fsync(f.fileno())
+            os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600 files; ours follow the umask like any other
+            f.write(data); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError): raise _write_error(path, e) from None
+        raise
     return path
+
+def clean_temp(path: str | Path) -> list[Path]:
+    "Remove the temporary files a killed `atomic_write` of `path` left behind (`.NAME.*.tmp`); the removed paths."
+    path = Path(path)
+    left = list(path.parent.glob(f'.{glob.escape(path.name)}.*.tmp')) if path.parent.is_dir() else []
+    for p in left: p.unlink(missing_ok=True)
+    return left
+
+# %% ../nbs/03_distilled.ipynb #a7b4b302
+def _check_storable(ds: DistilledSet, path):
+    "Refuse what the file format does not hold: images and soft labels other than float32."
+    for name in ('images', 'labels'):
+        v = getattr(ds, name)
+        if v.is_floating_point() and v.dtype != torch.float32:
+            raise ValueError(f"{path}: DistilledSet.{name}: expected float32 to store (convert with .float()); got {_desc(v)}")
+
+_SIGN = b'dd-sha256:'  # the zip comment of our files: this tag, then the SHA-256 (hex) of every byte before the comment's length
+_SIGNED_TAIL = len(_SIGN) + 64
+
+def _sign(data: bytes) -> bytes:
+    "A zip archive written by `torch.save` with its SHA-256 appended as the archive comment (which `torch.load` ignores)."
+    if not (data[-22:-18] == b'PK\x05\x06' and data[-2:] == b'\0\0'): raise ValueError("torch.save wrote an unexpected archive layout")
+    body = data[:-2]
+    return body + _SIGNED_TAIL.to_bytes(2, 'little') + _SIGN + hashlib.sha256(body).hexdigest().encode()
+
+def save_record(obj, path: str | Path) -> Path:
+    "`torch.save(obj)` to `path`, signed, through `atomic_write`."
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return atomic_write(_sign(buf.getvalue()), path)
 
 @patch
 def save(self: DistilledSet, path: str | Path # file to write (parent folders are created)
         ) -> Path:
-    "Write the set to one file, atomically."
-    path = Path(path)
+    "Validate the set (as `load` will), then write it to one file, atomically."
+    self.validate(); _check_storable(self, path)
     record = {'format': FORMAT, 'version': VERSION, **{k: _plain(getattr(self, k)) for k in _FIELDS}}
     record['config'], record['info'] = json.dumps(self.config), json.dumps(self.info)
-    return _atomic_save(record, path)
+    return save_record(record, path)
 
 # %% ../nbs/03_distilled.ipynb #3f6a45be
-def _read_record(path: Path, what: str = 'DistilledSet'):
-    "The object stored in `path`, loaded with `weights_only=True` after checking the zip checksums."
+MAX_DIMS = 8  # the most dimensions a stored tensor may declare
+_ITEMSIZE = {'FloatStorage': 4, 'DoubleStorage': 8, 'HalfStorage': 2, 'BFloat16Storage': 2, 'LongStorage': 8, 'IntStorage': 4,
+             'ShortStorage': 2, 'CharStorage': 1, 'ByteStorage': 1, 'BoolStorage': 1}
+
+def _check_signature(data: bytes) -> bool:
+    "True if `data` ends with our SHA-256 and it matches; False for an unsigned `torch.save` archive; a `ValueError` otherwise."
+    if data[-_SIGNED_TAIL - 2:-_SIGNED_TAIL] == _SIGNED_TAIL.to_bytes(2, 'little') and data[-_SIGNED_TAIL:].startswith(_SIGN):
+        body = data[:-_SIGNED_TAIL - 2]
+        if hashlib.sha256(body).hexdigest().encode() != data[-64:]: raise ValueError("SHA-256 mismatch: the file was changed or damaged")
+        return True
+    if data[-22:-18] == b'PK\x05\x06' and data[-2:] == b'\0\0': return False  # written before files were signed
+    raise ValueError("damaged end of archive (no valid end record or signature)")
+
+def _check_zip(zf: zipfile.ZipFile) -> dict:
+    "Every entry a plain, stored, unique file whose bytes match their CRC-32; `{name: size}`."
+    sizes = {}
+    for info in zf.infolist():
+        name = info.filename
+        if name.lower() in {n.lower() for n in sizes}: raise ValueError(f"duplicate entry {name}")
+        if name.endswith('/') or info.external_attr & 0x10 or stat.S_ISDIR(info.external_attr >> 16):
+            raise ValueError(f"entry {name} is marked as a folder")
+        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1: raise ValueError(f"entry {name} is compressed or encrypted")
+        with zf.open(info) as f:
+            while f.read(1 << 20): pass  # zipfile checks the CRC-32 at the end of each entry
+        sizes[name] = info.file_size
+    return sizes
+
+class _Stub:
+    "What the scan builds in place of a tensor."
+    def __setstate__(self, state): pass
+
+class _Scan(pickle.Unpickler):
+    "Walk a torch pickle without building any tensor: check each tensor's layout against the bytes its storage has in the file."
+    def __init__(self, file, prefix: str, sizes: dict):
+        super().__init__(file)
+        self.prefix, self.sizes, self.storages = prefix, sizes, {}
+
+    def find_class(self, module, name):
+        if (module, name) == ('torch._utils', '_rebuild_tensor_v2'): return self.tensor
+        if (module, name) == ('collections', 'OrderedDict'): return collections.OrderedDict
+        if module == 'torch' and name in _ITEMSIZE: return name
+        raise pickle.UnpicklingError(f"Unsupported global: GLOBAL {module}.{name}")
+
+    def persistent_load(self, pid):
+        ok = (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == 'storage' and pid[1] in _ITEMSIZE
+              and isinstance(pid[2], str) and _is_int(pid[4]) and pid[4] >= 0)
+        if not ok: raise ValueError(f"bad storage reference {pid!r:.80}")
+        key, numel = pid[2], pid[4]
+        size = self.sizes.get(f'{self.prefix}/data/{key}')
+        if size is None: raise ValueError(f"storage {key} is missing")
+        if numel * _ITEMSIZE[pid[1]] != size:
+            raise ValueError(f"storage {key} declares {numel} elements of {_ITEMSIZE[pid[1]]} bytes, but holds {size} bytes")
+        return ('storage', numel)
+
+    def tensor(self, storage, offset, shape, stride, *rest):
+        ints = lambda t: isinstance(t, tuple) and all(_is_int(o) and o >= 0 for o in t)
+        if not (isinstance(storage, tuple) and storage[:1] == ('storage',) and _is_int(offset) and offset >= 0
+                and ints(shape) and ints(stride) and len(shape) == len(stride) <= MAX_DIMS):
+            raise ValueError(f"bad tensor layout: shape {shape!r:.60}, strides {stride!r:.60}, offset {offset!r:.20}")
+        n, dense = math.prod(shape), [math.prod(shape[d + 1:]) for d in range(len(shape))]  # a dense tensor's strides
+        if n and any(size > 1 and st != want for size, st, want in zip(shape, stride, dense)):
+            raise ValueError(f"tensor of shape {shape} has strides {stride}: not a dense tensor")
+        if n and offset + n > storage[1]:
+            raise ValueError(f"tensor of shape {shape} needs {offset + n} elements, its storage holds {storage[1]}")
+        return _Stub()
+
+def _check_archive(data: bytes):
+    "Check a `torch.save` archive before `torch.load` sees it: signature, entries, CRCs, and each tensor within its bytes."
+    _check_signature(data)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    sizes = _check_zip(zf)
+    prefix = zf.infolist()[0].filename.split('/')[0]  # torch reads the records under the first entry's folder
+    if f'{prefix}/data.pkl' not in sizes: raise ValueError("no data.pkl record")
+    _Scan(io.BytesIO(zf.read(f'{prefix}/data.pkl')), prefix, sizes).load()
+
+def read_record(path: Path, what: str = 'DistilledSet'):
+    "The object stored in `path`, loaded with `weights_only=True` after `_check_archive`."
     try:
-        if zipfile.is_zipfile(path) and (bad := zipfile.ZipFile(path).testzip()) is not None:
-            raise ValueError(f"checksum mismatch in {bad}")
-        return torch.load(path, map_location='cpu', weights_only=True)
+        data = path.read_bytes()
+        _check_archive(data)
+        return torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
         if found: raise ValueError(f"refusing to load {path}: it holds a pickled Python object ({found[1]}), and unpickling it "
                                    f"could run arbitrary code; a {what} file holds only tensors and plain values") from None
         err = e
     except Exception as e: err = e
-    reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else ''
+    reason = ' '.join(str(err).split())[:160]
     raise ValueError(f"not a readable {what} file: {path} (truncated or corrupted?): {type(err).__name__} {reason}") from None
 
 # %% ../nbs/03_distilled.ipynb #d6bfdae1
@@ -264,9 +385,10 @@ def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.sa
     "Read a set saved by `save`, safely (no arbitrary unpickling), and validate it."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no DistilledSet file at {path} (write one with DistilledSet.save or dd_distill --out)")
-    stored = _check_record(_read_record(path), path)
+    stored = _check_record(read_record(path), path)
     try: ds = cls(**stored)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
+    _check_storable(ds, path)
     return ds.to(map_location)
 
 # %% ../nbs/03_distilled.ipynb #1f54de4a
@@ -285,25 +407,35 @@ class Checkpoint:
 
     def save(self, state: dict):
         "Write `state` (tensors, numbers, strings, lists and dicts of those) atomically."
-        _atomic_save({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state}, self.path)
+        save_record({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state}, self.path)
 
     def step(self, iteration: int, state_fn):
-        "After `iteration` iterations: save `state_fn()` when a snapshot is due."
-        if self.path is not None and self.every and iteration % self.every == 0: self.save(state_fn())
+        "After `iteration` iterations: save `state_fn()` when a snapshot is due; a failed write is a warning, not the end of the run."
+        if self.path is None or not self.every or iteration % self.every: return
+        try: self.save(state_fn())
+        except OSError as e: print(f"warning: snapshot at iteration {iteration} not written ({e}); the run goes on, "
+                                   f"the next snapshot retries", file=sys.stderr, flush=True)
+
+    def read(self) -> tuple[dict, dict]:
+        "`(config, state)` of the snapshot file, whatever run it belongs to."
+        record = read_record(self.path, 'checkpoint')
+        if not (isinstance(record, dict) and record.get('format') == CKPT_FORMAT):
+            raise ValueError(f"{self.path} is not a dataset_distillation checkpoint (format tag missing)")
+        try: config, state = json.loads(record['config']), record['state']
+        except (KeyError, TypeError, ValueError): raise ValueError(f"{self.path}: checkpoint without a valid config and state") from None
+        if not (isinstance(config, dict) and isinstance(state, dict)): raise ValueError(f"{self.path}: checkpoint config and state must be dicts")
+        return config, state
 
     def load(self) -> dict | None:
         "The stored state when resuming from an existing snapshot of the same run, else None."
         if not (self.resume and self.path is not None and self.path.exists()): return None
-        record = _read_record(self.path, 'checkpoint')
-        if not (isinstance(record, dict) and record.get('format') == CKPT_FORMAT):
-            raise ValueError(f"{self.path} is not a dataset_distillation checkpoint (format tag missing)")
-        stored = json.loads(record['config'])
+        stored, state = self.read()
         diff = sorted(k for k in set(stored) | set(self.config) if stored.get(k) != self.config.get(k))
         if diff:
             raise ValueError(f"{self.path} is a checkpoint of another run: " +
                              ", ".join(f"{k}={stored.get(k)!r} there, {self.config.get(k)!r} here" for k in diff) +
                              ". Resume with the same options, or delete the checkpoint to start afresh.")
-        return record['state']
+        return state
 
     def done(self):
         "Remove the snapshot once the run's result is safely written."
@@ -318,13 +450,44 @@ def loop_state(iteration: int, # iterations done
     return dict(iteration=iteration, tensors={k: v.detach() for k, v in tensors.items()},
                 stateful={k: o.state_dict() for k, o in stateful.items()}, generator=generator.get_state(), extra=extra)
 
+def _nonfinite(v, name: str) -> str | None:
+    "The name of the first float tensor in `v` (nested dicts and lists) holding NaN or infinity."
+    if isinstance(v, Tensor): return name if v.is_floating_point() and not torch.isfinite(v).all() else None
+    items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, (list, tuple)) else ()
+    return next((bad for k, o in items if (bad := _nonfinite(o, f'{name}.{k}'))), None)
+
+def _check_state(ckpt: Checkpoint, state: dict, tensors: dict, stateful: dict, generator: torch.Generator):
+    "Check a stored loop state against the run about to continue from it; errors name the file and the field."
+    def fail(name, expected, got): raise ValueError(f"{ckpt.path}: checkpoint field {name}: expected {expected}; got {got}")
+    missing = sorted({'iteration', 'tensors', 'stateful', 'generator', 'extra'} - set(state))
+    if missing: raise ValueError(f"{ckpt.path}: checkpoint state has missing keys {missing}")
+    it, total = state['iteration'], ckpt.config.get('iterations')
+    if not (_is_int(it) and 0 <= it and (not _is_int(total) or it <= total)):
+        fail('iteration', f"an int in [0, {total if _is_int(total) else '...'}] (iterations done)", _desc(it))
+    for group, run in (('tensors', tensors), ('stateful', stateful)):
+        if not isinstance(state[group], dict): fail(group, "a dict", _desc(state[group]))
+        for k in run:
+            if k not in state[group]: fail(f'{group}.{k}', "a stored value", "none")
+    for k, t in tensors.items():
+        v = state['tensors'][k]
+        if not (isinstance(v, Tensor) and v.shape == t.shape and v.dtype == t.dtype):
+            fail(f'tensors.{k}', f"shape {tuple(t.shape)} dtype {t.dtype} like the run's", _desc(v))
+    g = state['generator']
+    if not (isinstance(g, Tensor) and g.dtype == torch.uint8 and g.shape == generator.get_state().shape):
+        fail('generator', "a generator state (uint8 tensor)", _desc(g))
+    if not isinstance(state['extra'], dict): fail('extra', "a dict", _desc(state['extra']))
+    if bad := _nonfinite({k: state[k] for k in ('tensors', 'stateful')}, 'state'): fail(bad[6:], "finite values", "NaN or infinity")
+
 @patch
 def restore(self: Checkpoint, tensors: dict, stateful: dict, generator: torch.Generator) -> tuple[int, dict]:
     "Resume: load the snapshot into `tensors`, `stateful` objects and `generator`; `(iterations done, extras)`, `(0, {})` if none."
     state = self.load()
     if state is None: return 0, {}
+    _check_state(self, state, tensors, stateful, generator)
     with torch.no_grad():
         for k, t in tensors.items(): t.copy_(state['tensors'][k])
-    for k, o in stateful.items(): o.load_state_dict(state['stateful'][k])
+    for k, o in stateful.items():
+        try: o.load_state_dict(state['stateful'][k])
+        except Exception as e: raise ValueError(f"{self.path}: checkpoint field stateful.{k} does not fit the run: {' '.join(str(e).split())[:160]}") from None
     generator.set_state(state['generator'])
     return state['iteration'], state['extra']

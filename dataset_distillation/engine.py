@@ -49,7 +49,9 @@ def check_field(cls, name: str, value):
           isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else isinstance(value, kind) and not isinstance(value, bool) if kind is int else
           isinstance(value, kind))
     if not ok: raise ValueError(f"{what} must be {_TYPE_NAMES[kind]}{' or None' if optional else ''}, got {value!r}.")
-    if kind is int: check_int(what, value, 1 if meta['minimum'] is None else meta['minimum'])
+    if kind is int:
+        check_int(what, value, 1 if meta['minimum'] is None else meta['minimum'])
+        if value > 2**63 - 1: raise ValueError(f"{what} must be at most 2**63 - 1 (torch's int64), got {value}.")
     if kind is float:
         value = float(value)
         if not (math.isfinite(value) and value > 0): raise ValueError(f"{what} must be a finite number > 0, got {value!r}.")

@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_evaluate.ipynb #a585d547
 from __future__ import annotations
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import torch
@@ -19,8 +20,9 @@ from .train import Forward, test_accuracy, train_net, train_scheduled
 from .engine import Config, Method, class_labels, distill, option, pack
 
 # %% auto #0
-__all__ = ['RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'evaluate_set', 'evaluate_archs', 'RandomConfig', 'distill_random',
-           'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans']
+__all__ = ['DATASET_FAMILY', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize', 'check_dataset',
+           'check_protocol', 'evaluate_set', 'evaluate_archs', 'RandomConfig', 'distill_random', 'AverageConfig',
+           'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans']
 
 # %% ../nbs/07_evaluate.ipynb #2e086682
 def check_compatible(distilled: DistilledSet, real: RealData):
@@ -32,7 +34,42 @@ def check_compatible(distilled: DistilledSet, real: RealData):
                          f"does not match dataset {real.name} ({want[0]} channels, {want[1][0]}x{want[1][1]}, {want[2]} classes): "
                          f"evaluate it on the dataset it was distilled from (--dataset {distilled.dataset}).")
 
+# %% ../nbs/07_evaluate.ipynb #7f063423
+DATASET_FAMILY = {'MNIST5k': 'MNIST'}  # datasets that are a subset of another one, with its classes, size and normalisation
+
+def same_dataset(a: str, b: str) -> bool:
+    "Whether a set distilled from dataset `a` is tested on `b` as on its own."
+    return DATASET_FAMILY.get(a, a) == DATASET_FAMILY.get(b, b)
+
+def renormalize(distilled: DistilledSet, mean, std) -> DistilledSet:
+    "The set with its images moved from its own normalisation to `mean`, `std` (the same pixels, other numbers)."
+    x = distilled.images
+    per_channel = lambda v: torch.tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+    images = (x * per_channel(distilled.std) + per_channel(distilled.mean) - per_channel(mean)) / per_channel(std)
+    return replace(distilled, images=images, mean=tuple(mean), std=tuple(std))
+
+def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: bool = False) -> DistilledSet:
+    "The set ready to be tested on `real`: refused if it is another dataset's (unless allowed), re-normalised if needed."
+    check_compatible(distilled, real)
+    if not (same_dataset(distilled.dataset, real.name) or allow_other_dataset):
+        raise ValueError(f"The set was distilled from {distilled.dataset}, not {real.name}: evaluate it on --dataset {distilled.dataset}, "
+                         f"or pass --allow_other_dataset (allow_other_dataset=True) to test it on {real.name} on purpose.")
+    if (distilled.mean, distilled.std) == (tuple(map(float, real.mean)), tuple(map(float, real.std))): return distilled
+    return renormalize(distilled, real.mean, real.std)
+
 # %% ../nbs/07_evaluate.ipynb #982ee58c
+_NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'), 'weight_decay': (lambda v: v >= 0, '>= 0')}
+
+def check_protocol(**protocol):
+    "Check the evaluation settings given (`evaluate_set`'s `models`, `epochs`, `seed`, `lr`, ...): a `ValueError` naming a bad one."
+    for name in ('models', 'epochs', 'batch_size'):
+        if name in protocol: check_int(name, protocol[name])
+    if 'seed' in protocol: check_int('seed', protocol['seed'], 0, 2**63 - 1 - protocol.get('models', 1))  # net i gets seed + i
+    for name, (ok, valid) in _NUMBERS.items():
+        v = protocol.get(name, 1e-3)
+        if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and ok(v)):
+            raise ValueError(f"{name} must be a finite number {valid}, got {v!r}.")
+
 def evaluate_set(distilled: DistilledSet, real: RealData,
                  arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
                  models: int = 5, # how many fresh networks to train and test
@@ -41,12 +78,13 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                  augment='auto', # DSA strategy name, 'dc', a callable, None, or 'auto': the set's `info['eval_augment']`
                  lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
                  device=None, progress: bool = False,
-                 compile: bool = False # train and test via `torch.compile` (`Forward`); scheduled sets: test only
+                 compile: bool = False, # train and test via `torch.compile` (`Forward`); scheduled sets: test only
+                 allow_other_dataset: bool = False # test a set on a dataset other than its own (its images re-normalised)
                 ) -> dict:
     "Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%)."
-    check_compatible(distilled, real)
+    distilled = check_dataset(distilled, real, allow_other_dataset)
     if augment == 'auto': augment = distilled.info.get('eval_augment')
-    check_int('models', models); check_int('epochs', epochs); check_int('batch_size', batch_size)
+    check_protocol(models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
     arch = arch or distilled.arch or 'ConvNet'
     device = get_device(device or 'auto')
     from_init = distilled.is_scheduled and distilled.init_state is not None and arch == distilled.arch
@@ -64,7 +102,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                       weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd)
         accs.append(test_accuracy(net, real.test_x, real.test_y, forward=fwd))
     t = torch.tensor(accs)
-    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch)
+    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch, dataset=real.name)
 
 @delegates(evaluate_set)
 def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architecture names (list or comma-separated string)

@@ -16,7 +16,7 @@ from torch import Tensor
 from .data import RealData, check_int, get_device, progress_bar, sample_class
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
-from .distilled import DistilledSet, _atomic_save, _read_record
+from .distilled import DistilledSet, save_record, read_record
 from .train import train_epochs
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
@@ -63,7 +63,7 @@ def train_experts(real: RealData, # the real data the experts learn
             train_epochs(net, opt, real.train_x, real.train_y, 1, batch_size, g, augment)
             trajectory.append(flat_params(net))
         config = dict(arch=arch, epochs=epochs, lr=lr, batch_size=batch_size, strategy=strategy, seed=s)
-        _atomic_save({'format': EXPERT_FORMAT, 'version': 1, 'dataset': real.name, 'channels': real.channels,
+        save_record({'format': EXPERT_FORMAT, 'version': 1, 'dataset': real.name, 'channels': real.channels,
                       'im_size': list(real.im_size), 'num_classes': real.num_classes, 'config': json.dumps(config),
                       'names': [k for k, _ in net.named_parameters()], 'trajectory': torch.stack(trajectory)}, path)
     return paths
@@ -71,7 +71,7 @@ def train_experts(real: RealData, # the real data the experts learn
 # %% ../nbs/09b_trajectory.ipynb #395d481a
 def load_experts(folder, # a folder of `expert_*.pt` files
                  real: RealData, arch: str, # what they must have been trained on and as
-                 epochs_needed: int = 1 # the run's max_start_epoch + expert_epochs
+                 epochs_needed: int = 1 # the last epoch a run reaches: max_start_epoch - 1 + expert_epochs
                 ) -> list[Tensor]:
     "The trajectories `(epochs + 1, P)` of the experts in `folder`, checked against the run."
     folder = Path(folder)
@@ -81,7 +81,7 @@ def load_experts(folder, # a folder of `expert_*.pt` files
     n_params = sum(p.numel() for p in get_network(arch, real.channels, real.num_classes, real.im_size).parameters())
     trajectories = []
     for path in paths:
-        rec = _read_record(path, 'expert')
+        rec = read_record(path, 'expert')
         if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT): raise ValueError(f"{path} is not an expert file (format tag missing)")
         made = (rec['dataset'], rec['channels'], tuple(rec['im_size']), rec['num_classes'])
         want = (real.name, real.channels, tuple(real.im_size), real.num_classes)
@@ -93,8 +93,8 @@ def load_experts(folder, # a folder of `expert_*.pt` files
         if not (isinstance(traj, Tensor) and traj.ndim == 2 and traj.shape[1] == n_params and traj.is_floating_point() and torch.isfinite(traj).all()):
             raise ValueError(f"{path}: the trajectory must be a finite float (epochs + 1, {n_params}) tensor for {arch}")
         if len(traj) - 1 < epochs_needed:
-            raise ValueError(f"{path} records {len(traj) - 1} epochs, but max_start_epoch + expert_epochs = {epochs_needed}: "
-                             f"lower them or train longer experts.")
+            raise ValueError(f"{path} records {len(traj) - 1} epochs, but the run reaches epoch {epochs_needed} "
+                             f"(max_start_epoch - 1 + expert_epochs): lower them or train longer experts.")
         trajectories.append(traj)
     return trajectories
 
@@ -193,7 +193,7 @@ class MTTConfig(Config):
 def mtt_init(state, g: torch.Generator):
     "The experts, the student's functional loss, the images (and label logits), log(alpha) and their optimisers."
     real, cfg, dev = state.real, state.cfg, state.device
-    state.trajectories = load_experts(cfg.experts, real, cfg.arch, cfg.max_start_epoch + cfg.expert_epochs)
+    state.trajectories = load_experts(cfg.experts, real, cfg.arch, cfg.max_start_epoch - 1 + cfg.expert_epochs)
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size).to(dev)
     state.f, state.like = functional_loss(net), params_of(net)
     strategy = cfg.strategy or dsa_strategy(real.name)

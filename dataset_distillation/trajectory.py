@@ -16,7 +16,7 @@ from torch import Tensor
 from .data import RealData, check_int, get_device, progress_bar, sample_class
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
-from .distilled import DistilledSet, save_record, read_record
+from .distilled import DistilledSet, clean_temp, read_record, save_record
 from .train import train_epochs
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
@@ -52,6 +52,7 @@ def train_experts(real: RealData, # the real data the experts learn
     for i in progress_bar(range(n_experts), progress, desc='experts'):
         path = expert_path(folder, i)
         paths.append(path)
+        clean_temp(path)  # the half-written file of an interrupted run, if any
         if path.exists(): continue
         s = seed * 1000 + i
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=s).to(device)

@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from dataset_distillation.data import load_dataset, sample_class
 from dataset_distillation.models import get_network
 from dataset_distillation.augment import apply_dsa, dsa_strategy, sample_dsa
-from dataset_distillation.engine import class_labels
-from dataset_distillation.matching import gm_iteration, get_loops, init_synthetic, match_distance, net_seed
+from dataset_distillation.engine import class_labels, init_synthetic
+from dataset_distillation.matching import gm_iteration, get_loops, match_distance, net_seed
 from dataset_distillation.train import Forward
 
 def reference_iteration(real, syn, opt_img, ipc, arch, g, outer_loop, inner_loop, strategy=None, batch_real=256,

@@ -11,12 +11,12 @@ from typing import Callable, ClassVar, NamedTuple
 
 import torch
 
-from .data import RealData, check_choice, check_int, get_device, progress_bar
+from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_class
 from .distilled import Checkpoint, DistilledSet, loop_state
 
 # %% auto #0
-__all__ = ['IMAGE_INITS', 'RUN_OPTIONS', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings',
-           'config_table', 'State', 'Method', 'pack', 'class_labels', 'check_ipc', 'distill', 'with_config', 'Preset',
+__all__ = ['IMAGE_INITS', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings', 'config_table', 'State',
+           'Method', 'pack', 'class_labels', 'init_synthetic', 'check_ipc', 'distill', 'with_config', 'Preset',
            'get_preset', 'presets_table']
 
 # %% ../nbs/06_engine.ipynb #46a2362d
@@ -151,6 +151,13 @@ def class_labels(num_classes: int, ipc: int, device='cpu') -> torch.Tensor:
     "Hard labels of a set ordered by class: `ipc` times 0, then 1, ...: `[0, 0, 1, 1, ...]`."
     return torch.arange(num_classes, device=device).repeat_interleave(ipc)
 
+def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.Generator) -> torch.Tensor:
+    "Learnable images `(K*ipc, C, H, W)` ordered by class: random real images (`'real'`) or Gaussian noise (`'noise'`)."
+    check_choice('image_init', image_init, IMAGE_INITS)
+    if image_init == 'real': x = torch.cat([sample_class(real, c, ipc, generator) for c in range(real.num_classes)])
+    else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
+    return x.detach().clone().requires_grad_(True)
+
 # %% ../nbs/06_engine.ipynb #d827844b
 def check_ipc(real: RealData, ipc: int) -> int:
     "`ipc` if it is a valid number of images per class for `real` (1 to its smallest class)."
@@ -198,8 +205,6 @@ def distill(method: Method, real: RealData, cfg: Config,
     return method.result(state)
 
 # %% ../nbs/06_engine.ipynb #717e8446
-RUN_OPTIONS = ('device', 'progress', 'checkpoint', 'callback')
-
 def with_config(config: type):
     "Decorator: list the fields of `config` as keyword arguments in the signature of `fn(real, ..., **config)`."
     def deco(fn):

@@ -16,13 +16,13 @@ from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 from .train import Forward, eager_forward, train_epochs
-from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
-           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'init_synthetic', 'net_seed', 'gm_iteration',
-           'DCConfig', 'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss',
-           'DMConfig', 'dm_init', 'dm_step', 'dm_result', 'distill_dm']
+           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'net_seed', 'gm_iteration', 'DCConfig',
+           'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'DMConfig',
+           'dm_init', 'dm_step', 'dm_result', 'distill_dm']
 
 # %% ../nbs/09_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
@@ -103,12 +103,6 @@ def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generat
     return loss
 
 # %% ../nbs/09_matching.ipynb #256f829b
-def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.Generator) -> Tensor:
-    "Synthetic images `(K*ipc, C, H, W)` ordered by class: random real images or Gaussian noise (as the reference)."
-    if image_init == 'real': x = torch.cat([sample_class(real, c, ipc, generator) for c in range(real.num_classes)])
-    else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
-    return x.detach().clone().requires_grad_(True)
-
 def net_seed(generator: torch.Generator) -> int:
     "The seed of a fresh network, drawn from the run's generator."
     return int(torch.randint(2**31 - 1, (1,), generator=generator))

@@ -13,13 +13,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .data import RealData, check_int, get_device, progress_bar, sample_class
+from .data import RealData, check_int, get_device, progress_bar
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
 from .distilled import DistilledSet, clean_temp, read_record, save_record
 from .train import train_epochs
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
-from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
 __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'load_experts', 'unflatten',
@@ -200,9 +200,7 @@ def mtt_init(state, g: torch.Generator):
     strategy = cfg.strategy or dsa_strategy(real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
     C, ipc = real.num_classes, cfg.ipc
-    if cfg.image_init == 'real': x = torch.cat([sample_class(real, c, ipc, g) for c in range(C)])
-    else: x = torch.randn(C * ipc, real.channels, *real.im_size, generator=g).to(dev)
-    images = x.detach().clone().requires_grad_()
+    images = init_synthetic(real, ipc, cfg.image_init, g)
     state.hard = class_labels(C, ipc, dev)
     with torch.no_grad():  # soft labels start from an expert's logits (TESLA / DATM)
         logits = torch.func.functional_call(net, unflatten(state.trajectories[0][-1].to(dev), state.like), (images,)) if cfg.soft_labels else F.one_hot(state.hard, C).float()

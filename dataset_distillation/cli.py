@@ -14,10 +14,10 @@ from fastcore.script import Param, call_parse
 
 from .data import check_choice, check_int, get_device, load_dataset
 from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp
-from .engine import PRESETS, Method, config_table, distill, get_preset, parse_settings, presets_table
-from .evaluate import check_dataset, check_protocol, evaluate_archs, same_dataset
+from .engine import PRESETS, Method, RunLog, config_table, distill, get_preset, parse_settings, presets_table
+from .evaluate import PROTOCOLS, check_dataset, check_protocol, evaluate_archs, protocols_table, same_dataset
 from .models import NETWORKS
-from .trajectory import train_experts
+from .trajectory import expert_network, train_experts
 
 # %% auto #0
 __all__ = ['METHODS', 'MAX_SEED', 'get_method', 'one_line', 'run_command', 'log', 'run_spec', 'spec_json', 'check_out',
@@ -186,7 +186,8 @@ def distill_file(spec: dict, # from `run_spec`
                  out, # file to save the set to
                  data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
                  quiet: bool = False,
-                 overwrite: bool = False # start afresh even if OUT.ckpt holds a snapshot (deleting it)
+                 overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deleting it)
+                 tensorboard=None # also log to TensorBoard in this folder
                 ) -> dict:
     "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
     if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
@@ -205,13 +206,16 @@ def distill_file(spec: dict, # from `run_spec`
         real = load_dataset(spec['dataset'], data, download=download)
         if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
         t0 = time.time()
-        distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None)
-        if spec['eval']: distilled.info['eval'] = spec['eval']  # the protocol of the preset's table row, for dd_eval
+        with RunLog(f'{out}.log.jsonl' if method.step else None, tensorboard if method.step else None) as run_log:
+            distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None, log=run_log)
+        if spec['eval']:  # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
+            distilled.info['eval'] = {**spec['eval'], **distilled.info.get('eval', {})}
         save_or_rescue(distilled, out)
         ckpt.done()
     seconds = time.time() - t0
     if not quiet:
-        log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s).")
+        log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s)" +
+            (f"; the run's log: {out}.log.jsonl" if method.step else "") + ".")
         log(f"  evaluate it with:  dd_eval {out}" + (f" --data {data}" if data else ""))
     return dict(out=str(out), method=method.name, dataset=spec['dataset'], images=len(distilled.images), ipc=distilled.ipc,
                 seconds=round(seconds, 2), config=asdict(cfg))
@@ -243,6 +247,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deletes it)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
+               tensorboard: str = None, # also log the run to TensorBoard in this folder (needs the tensorboard package)
                debug: bool = False # show tracebacks
               ):
     "Distil a dataset into a small synthetic set and save it."
@@ -255,39 +260,65 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
         if show_config:
             log(config_table(type(spec['config'])))
             return spec_json(spec)
-        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite)
+        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard)
     return run_command('dd_distill', body, debug)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
+def _parse_protocols(protocol) -> list[str]:
+    names = [p.strip() for p in str(protocol or 'auto').split(',') if p.strip()] or ['auto']
+    for p in names: check_choice('evaluation protocol', p, PROTOCOLS)
+    return names
+
+def _teacher(path, real):
+    "The network of an expert file given as `--teacher` (for the kd protocols)."
+    if not Path(path).is_file(): raise ValueError(f"--teacher {path}: no such file; give an expert file (dd_experts --out DIR makes DIR/expert_000.pt).")
+    return expert_network(path, real)
+
 def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile=False,
-                  allow_other_dataset=False, **protocol) -> dict:
-    "Evaluate a saved set: `{arch: {'mean', 'std', 'n'}}` (see `dd_eval`); `protocol`: `evaluate_set` options, None for the set's."
+                  allow_other_dataset=False, protocol='auto', teacher=None, record=False, **options) -> dict:
+    "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
     check_data(data)
-    if protocol.get('seed') is not None: check_int('--seed', protocol['seed'], 0, MAX_SEED)
+    if options.get('seed') is not None: check_int('--seed', options['seed'], 0, MAX_SEED)
+    if options.get('teacher_epochs') is not None: check_int('--teacher_epochs', options['teacher_epochs'])
+    protocols = _parse_protocols(protocol)
     distilled = DistilledSet.load(file)
-    protocol = {**distilled.info.get('eval', {}), **{k: v for k, v in protocol.items() if v is not None}}
-    if protocol.get('augment') == 'none': protocol['augment'] = None
-    check_protocol(**{k: v for k, v in protocol.items() if k != 'augment'})  # before any work or output
+    options = {**distilled.info.get('eval', {}), **{k: v for k, v in options.items() if v is not None}}
+    if options.get('augment') == 'none': options['augment'] = None
+    check_protocol(**{k: v for k, v in options.items() if k != 'augment'})  # before any work or output
     real = load_dataset(dataset or distilled.dataset, data, download=download)
     archs = [a.strip() for a in (arch or distilled.arch or 'ConvNet').split(',') if a.strip()]
     for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
     check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
+    teacher_net = _teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols) else None
     if not same_dataset(distilled.dataset, real.name):
         log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); its images are re-normalised "
             f"from mean {distilled.mean}, std {distilled.std} to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {','.join(archs)}, " +
-                      ", ".join(f"{k}={v}" for k, v in protocol.items()))
-    results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
-                             allow_other_dataset=allow_other_dataset, **protocol)
-    if not quiet:
-        for a, r in results.items(): log(f"  {a}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})")
-    return {a: dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset']) for a, r in results.items()}
+    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {','.join(archs)}, "
+                      f"protocol {','.join(protocols)}" + "".join(f", {k}={v}" for k, v in options.items()))
+    out, records = {}, []
+    for p in protocols:
+        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
+                                 allow_other_dataset=allow_other_dataset, protocol=p, teacher=teacher_net, **options)
+        for a, r in results.items():
+            key = a if p == 'auto' else f'{a}/{p}'
+            if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
+            if not quiet: log(f"  {key}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})" +
+                              (f", teacher {r['teacher_acc']:.2f} %" if 'teacher_acc' in r else ''))
+            out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'], protocol=p,
+                            **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
+            records.append(dict(out[key], arch=a, accs=r['accs'], settings=r['settings']))
+    if record:
+        distilled.info['evaluations'] = distilled.info.get('evaluations', []) + records
+        distilled.save(file)
+        if not quiet: log(f"dd_eval: recorded {len(records)} evaluation(s) in {file}")
+    return out
 
 @call_parse
 def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             dataset: str = None, # dataset to test on (default: the set's own)
             data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
             arch: str = None, # architecture(s), comma-separated (default: the set's arch, else ConvNet)
+            protocol: str = 'auto', # evaluation variant(s), comma-separated: auto, hard, hard+aug, soft, soft+aug, kd, kd+aug; `list` shows them
             models: int = None, # networks trained per architecture (default 5)
             epochs: int = None, # training epochs of the standard protocol (default 300; DD sets replay their schedule)
             seed: int = None, # network i is initialised with seed+i (default 0)
@@ -296,6 +327,10 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             momentum: float = None, # their SGD momentum (default 0.9)
             weight_decay: float = None, # their weight decay (default 5e-4)
             augment: str = None, # auto (the set's own), none, dc, or a DSA strategy such as crop_scale_rotate
+            teacher: str = None, # kd protocols: an expert file (its last epoch) as the teacher (default: train one)
+            teacher_epochs: int = None, # kd protocols: epochs of the trained teacher (default 10)
+            temperature: float = None, # kd protocols: softening of the teacher's predictions (default 4)
+            record: bool = False, # store the results (protocol, seeds, accuracies) in the set file
             device: str = 'auto', # auto, cpu, cuda
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
@@ -304,20 +339,23 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
+    if protocol == 'list':
+        return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
     return run_command('dd_eval', lambda: evaluate_file(
-        file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, models=models, epochs=epochs, seed=seed, lr=lr,
-        batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment), debug)
+        file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, protocol, teacher, record, models=models,
+        epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
+        teacher_epochs=teacher_epochs, temperature=temperature), debug)
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:
     "Save a picture of a distilled set to `out` (PNG): the grid of `explore.grid_png`."
-    from dataset_distillation.explore import grid_png
+    from dataset_distillation.explore import grid_png, recorded_lines
     if not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
     out = check_out(out)
     distilled = DistilledSet.load(file)
     clean_temp(out)
     atomic_write(grid_png(distilled, size=0.6, dpi=120), out)
-    return dict(out=str(out), images=len(distilled.images))
+    return dict(out=str(out), images=len(distilled.images), evaluations=recorded_lines(distilled))
 
 @call_parse
 def dd_show(file: str, # distilled set (.pt)
@@ -329,19 +367,20 @@ def dd_show(file: str, # distilled set (.pt)
         if out is None: raise ValueError("--out PNG is required: where to write the picture.")
         res = show_file(file, out)
         log(f"dd_show: wrote {res['out']}")
+        for line in res['evaluations']: log(f"  recorded: {line}")
         return res
     return run_command('dd_show', body, debug)
 
 # %% ../nbs/10_cli.ipynb #6b4ece86
 def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',
-                 download=False, quiet=False) -> dict:
+                 download=False, quiet=False, compile=False) -> dict:
     "Train experts into the folder `out` (see `dd_experts`); returns a summary."
     if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
     if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
     real = load_dataset(dataset, data, download=download)
     if not quiet: log(f"dd_experts: {n_experts} x {arch} on {real}, {epochs} epochs each, into {out}")
     t0 = time.time()
-    paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet)
+    paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet, compile=compile)
     return dict(out=str(out), experts=len(paths), epochs=epochs, dataset=dataset, arch=arch, seconds=round(time.time() - t0, 2),
                 mb_per_expert=round(paths[0].stat().st_size / 2**20, 2))
 
@@ -356,7 +395,8 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                device: str = 'auto', # auto, cpu, cuda
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
+               compile: bool = False, # train through torch.compile (faster on CPU, the same up to float rounding)
                debug: bool = False # show tracebacks
               ):
     "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
-    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet), debug)
+    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #650a284d
 from __future__ import annotations
-import gzip, hashlib, os, struct, sys
+import gzip, hashlib, os, struct, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,8 +13,9 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'check_choice', 'check_int', 'progress_bar', 'data_root',
-           'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'sample_balanced', 'denormalize', 'show_images']
+__all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'check_choice', 'check_int', 'LogProgress',
+           'progress_bar', 'data_root', 'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'sample_balanced',
+           'denormalize', 'show_images']
 
 # %% ../nbs/01_data.ipynb #1224ffe3
 def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, else cpu), 'cpu', 'cuda' or 'cuda:N'
@@ -51,13 +52,51 @@ def _in_jupyter() -> bool:
     except ImportError: return False
     return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
 
-def progress_bar(iterable, progress: bool = True, # False: no bar at all
-                 **kwargs # passed to `tqdm` (desc, total, leave, ...)
+def _duration(s: float) -> str:
+    s = int(round(s))
+    return f'{s // 3600}h{s // 60 % 60:02d}m' if s >= 3600 else f'{s // 60}m{s % 60:02d}s' if s >= 60 else f'{s}s'
+
+class LogProgress:
+    "`tqdm`'s interface for logs: a plain line every 5 percent (and at the end), at most one per `every` seconds."
+    def __init__(self, iterable=None, desc: str = '', total: int | None = None, initial: int = 0, every: float = 10.0,
+                 file=None, **kwargs):
+        self.iterable, self.desc, self.n, self.start, self.every = iterable, desc, initial, initial, every
+        self.total = total if total is not None else len(iterable) if hasattr(iterable, '__len__') else None
+        self.file, self.postfix, self.t0, self.last = file, {}, time.time(), -float('inf')
+        self.last_pct = self.percent()
+    def set_postfix(self, **kw): self.postfix = kw
+    def line(self) -> str:
+        elapsed = time.time() - self.t0
+        done = f'{self.n}/{self.total} ({100 * self.n / self.total:.0f}%)' if self.total else f'{self.n}'
+        figures = ''.join(f' {k}={v}' for k, v in self.postfix.items())
+        eta = (f' eta {_duration(elapsed / (self.n - self.start) * (self.total - self.n))}'
+               if self.total and self.n > self.start else '')
+        return f'{self.desc + ": " if self.desc else ""}{done}{figures} elapsed {_duration(elapsed)}{eta}'
+    def percent(self) -> int: return 100 * self.n // self.total if self.total else self.n
+    def update(self, n: int = 1):
+        self.n += n
+        pct = self.percent()
+        end = self.total is not None and self.n >= self.total
+        if end or (pct // 5 > self.last_pct // 5 and time.time() - self.last >= self.every):
+            print(self.line(), file=self.file or sys.stderr, flush=True)
+            self.last, self.last_pct = time.time(), pct
+    def __iter__(self):
+        for x in self.iterable:
+            yield x
+            self.update()
+    def close(self): pass
+    def __enter__(self): return self
+    def __exit__(self, *a): pass
+
+def progress_bar(iterable=None, progress: bool = True, # False: no output at all
+                 **kwargs # passed to `tqdm` (desc, total, initial, leave, ...)
                 ):
-    "A `tqdm.auto` bar over `iterable`: shown in notebooks and terminals, silent in logs and when `progress` is False."
+    "A `tqdm.auto` bar over `iterable` in notebooks and terminals; plain lines (`LogProgress`) in logs; silent if not `progress`."
     from tqdm.auto import tqdm
-    show = progress and (_in_jupyter() or sys.stderr.isatty())
-    return tqdm(iterable, disable=not show, **kwargs)
+    if progress and not (_in_jupyter() or sys.stderr.isatty()):
+        if kwargs.get('leave', True): return LogProgress(iterable, **kwargs)
+        progress = False
+    return tqdm(iterable, disable=not progress, **kwargs)
 
 # %% ../nbs/01_data.ipynb #5aa9ef17
 def data_root(data: str | Path | None = None # explicit folder; overrides `DD_DATA`

@@ -142,6 +142,13 @@ def hard_labels(self: DistilledSet) -> Tensor:
     return self.labels.argmax(1) if self.is_soft else self.labels
 
 @patch(as_prop=True)
+def soft_targets(self: DistilledSet) -> Tensor:
+    "Soft labels as class probabilities (rows kept if they already are, else softmaxed logits); hard labels as they are."
+    if not self.is_soft: return self.labels
+    y = self.labels
+    return y if bool((y >= 0).all() and torch.allclose(y.sum(1), torch.ones(len(y), dtype=y.dtype), atol=1e-3)) else y.softmax(1)
+
+@patch(as_prop=True)
 def class_counts(self: DistilledSet) -> Tensor:
     "(num_classes,) number of images per (hard) class."
     return torch.bincount(self.hard_labels, minlength=self.num_classes)
@@ -184,6 +191,38 @@ def show(self: DistilledSet, nrow: int | None = None, # images per row; default:
     nrow = nrow or (self.ipc if self.ipc > 1 else min(len(order), 10))
     titles = [str(c) for c in self.hard_labels.cpu()[order][::nrow].tolist()] if nrow == self.ipc else None
     return show_images(self.images.detach().cpu()[order], self.mean, self.std, nrow=nrow, ax=ax, titles=titles, **kwargs)
+
+# %% ../nbs/03_distilled.ipynb #e52a04f7
+@patch
+def as_dataset(self: DistilledSet, transform=None # applied to each image
+              ):
+    "A `torch.utils.data.Dataset` of `(image, label)` pairs (soft labels as probabilities), normalised as the set's dataset."
+    from dataset_distillation.interop import SetDataset
+    return SetDataset(self, transform)
+
+@patch
+def to_folder(self: DistilledSet, out) -> Path:
+    "Write the set as an `ImageFolder` tree (see `interop.export_folder`)."
+    from dataset_distillation.interop import export_folder
+    return export_folder(self, out)
+
+@patch
+def to_tensors(self: DistilledSet, out) -> Path:
+    "Write the set as plain tensor files (see `interop.export_tensors`)."
+    from dataset_distillation.interop import export_tensors
+    return export_tensors(self, out)
+
+@patch(cls_method=True)
+def from_folder(cls: DistilledSet, folder, dataset: str | None = None) -> DistilledSet:
+    "A set from an `ImageFolder` tree (see `interop.import_folder`)."
+    from dataset_distillation.interop import import_folder
+    return import_folder(folder, dataset)
+
+@patch(cls_method=True)
+def from_tensors(cls: DistilledSet, folder, dataset: str | None = None, normalized: bool | None = None) -> DistilledSet:
+    "A set from plain tensor files (see `interop.import_tensors`)."
+    from dataset_distillation.interop import import_tensors
+    return import_tensors(folder, dataset, normalized)
 
 # %% ../nbs/03_distilled.ipynb #a95acc5c
 FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded; in 1 it was mixed into `config`

@@ -4,8 +4,9 @@
 
 # %% ../nbs/06_engine.ipynb #1ad42e6f
 from __future__ import annotations
-import difflib, inspect, math, typing
+import difflib, inspect, json, math, time, typing
 from dataclasses import asdict, field, fields
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, ClassVar, NamedTuple
 
@@ -16,8 +17,8 @@ from .distilled import Checkpoint, DistilledSet, loop_state
 
 # %% auto #0
 __all__ = ['IMAGE_INITS', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings', 'config_table', 'State',
-           'Method', 'pack', 'class_labels', 'init_synthetic', 'check_ipc', 'distill', 'with_config', 'Preset',
-           'get_preset', 'presets_table']
+           'Method', 'pack', 'class_labels', 'init_synthetic', 'check_ipc', 'iteration_record', 'distill', 'image_grid',
+           'RunLog', 'with_config', 'Preset', 'get_preset', 'presets_table']
 
 # %% ../nbs/06_engine.ipynb #46a2362d
 def option(default, # the paper's value
@@ -136,6 +137,7 @@ class Method(NamedTuple):
     step: Callable | None      # step(state, iteration, generator) -> loss; None: not iterative (baselines)
     result: Callable           # result(state) -> DistilledSet
     lower: str = 'the learning rates'  # what to lower when the loss diverges
+    scalars: Callable | None = None  # scalars(state) -> dict of learned rates to log each iteration (e.g. the step size)
 
 # %% ../nbs/06_engine.ipynb #f9ac2311
 def pack(state: State, images: torch.Tensor, labels: torch.Tensor, # the learned images (K, C, H, W) and their labels
@@ -171,11 +173,20 @@ def _diverged(method: Method, it: int, loss: float, checkpoint: Checkpoint, star
     return FloatingPointError(f"{method.name} diverged at iteration {it + 1}: the loss is {loss}. "
                               f"Lower {method.lower}{kept}.")
 
+def iteration_record(method: Method, state: State, it: int, loss: float, elapsed: float) -> dict:
+    "What a run log gets after iteration `it`: loss, seconds since the loop (re)started, accuracy if evaluated now, learned rates."
+    h = state.record['history']
+    rec = dict(iteration=it, loss=round(loss, 6), elapsed=round(elapsed, 3))
+    if h.get('eval_iteration') and h['eval_iteration'][-1] == it: rec['acc'] = h['acc'][-1]
+    if method.scalars is not None: rec.update(method.scalars(state))
+    return rec
+
 def distill(method: Method, real: RealData, cfg: Config,
             device='auto', # 'auto' (cuda if available), 'cpu', 'cuda'
             progress: bool = True, # a progress bar (a widget in notebooks, text in terminals)
             checkpoint: Checkpoint | None = None, # snapshots for resuming (see `Checkpoint`)
             callback=None, # called as `callback(iteration, images, loss)` after every iteration (e.g. `LiveView.update`)
+            log=None, # called as `log(record, images)` after every iteration, `record` a JSON-able dict (e.g. `RunLog`)
             **options # the method's run options that change no result's meaning (e.g. `compile`)
            ) -> DistilledSet:
     "Run `method` with config `cfg` on `real`: init, then `cfg.iterations` steps, then its `DistilledSet`."
@@ -195,14 +206,50 @@ def distill(method: Method, real: RealData, cfg: Config,
     state.record.update(extra)
     history = state.record['history']
     bar = progress_bar(range(start, cfg.iterations), progress, desc=method.name, initial=start, total=cfg.iterations)
+    t0 = time.time()
     for it in bar:
         loss = float(method.step(state, it, g))
         if not math.isfinite(loss): raise _diverged(method, it, loss, checkpoint, start)
         history['loss'].append(round(loss, 6))
         bar.set_postfix(loss=f'{loss:.4f}', **({'acc': history['acc'][-1]} if history.get('acc') else {}))
         if callback is not None: callback(it, state.images.detach(), loss)
+        if log is not None: log(iteration_record(method, state, it, loss, time.time() - t0), state.images.detach())
         checkpoint.step(it + 1, lambda: loop_state(it + 1, state.tensors, state.stateful, g, **state.record))
     return method.result(state)
+
+# %% ../nbs/06_engine.ipynb #ff33feb3
+def image_grid(images: torch.Tensor, nrow: int = 10) -> torch.Tensor:
+    "A (C, H, W) grid of a set's images, each scaled to [0, 1] for display."
+    from torchvision.utils import make_grid
+    return make_grid(images.detach().reshape(-1, *images.shape[-3:]).float().cpu(), nrow=nrow, normalize=True, scale_each=True)
+
+class RunLog:
+    "A run's log: one JSON line per iteration appended to `path`; the same scalars, and image grids, to TensorBoard."
+    def __init__(self, path=None, # the JSONL file (appended to); None: none
+                 tensorboard=None, # a folder for TensorBoard event files; None: none
+                 image_every: int = 50, # iterations between image grids sent to TensorBoard
+                 writer=None # a `SummaryWriter`-like object to use instead of making one for `tensorboard`
+                ):
+        self.every, self.writer = check_int('image_every', image_every), writer
+        if tensorboard is not None and writer is None:
+            try: from torch.utils.tensorboard import SummaryWriter
+            except ImportError:
+                raise ValueError("--tensorboard needs the tensorboard package: pip install tensorboard (or drop --tensorboard; "
+                                 "the JSON lines log is always written).") from None
+            self.writer = SummaryWriter(str(tensorboard))
+        self.file = open(path, 'a') if path is not None else None
+    def __call__(self, record: dict, images: torch.Tensor | None = None):
+        if self.file is not None: self.file.write(json.dumps(record) + '\n'); self.file.flush()
+        if self.writer is not None:
+            it = record['iteration']
+            for k, v in record.items():
+                if k != 'iteration' and isinstance(v, (int, float)) and not isinstance(v, bool): self.writer.add_scalar(k, v, it)
+            if images is not None and it % self.every == 0: self.writer.add_image('images', image_grid(images), it)
+    def close(self):
+        if self.file is not None: self.file.close(); self.file = None
+        if self.writer is not None: self.writer.flush()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
 
 # %% ../nbs/06_engine.ipynb #717e8446
 def with_config(config: type):
@@ -241,6 +288,9 @@ PRESETS = {
     'dm-mnist-ipc10':  Preset('dm', 'MNIST', dict(ipc=10), _MATCH_EVAL, 'DM: 97.5 ± 0.1'),
     'dm-fmnist-ipc1':  Preset('dm', 'FashionMNIST', dict(ipc=1), _MATCH_EVAL, 'DM: 83.5 ± 0.2 (reported by later work)'),
     'dm-fmnist-ipc10': Preset('dm', 'FashionMNIST', dict(ipc=10), _MATCH_EVAL, 'DM: 88.8 ± 0.2 (reported by later work)'),
+    **{f'mtt-{d}-ipc{ipc}': Preset('mtt', ds, dict(ipc=ipc, syn_steps=50 if ipc == 1 else 30, expert_epochs=2, max_start_epoch=2,
+                                                lr_lr=1e-7 if ipc == 1 else 1e-5), dict(models=5, epochs=1000), 'MTT: no MNIST rows')
+       for d, ds in (('mnist', 'MNIST'), ('fmnist', 'FashionMNIST')) for ipc in (1, 10)},
 }
 
 def get_preset(name: str) -> Preset:

@@ -15,14 +15,15 @@ from fastcore.meta import delegates
 from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_balanced
 from .distilled import DistilledSet
 from .models import NETWORKS, get_network
-from .augment import augmenter
+from .augment import augmenter, dsa_strategy
 from .train import Forward, test_accuracy, train_net, train_scheduled
 from .engine import Config, Method, class_labels, distill, option, pack
 
 # %% auto #0
-__all__ = ['DATASET_FAMILY', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize', 'check_dataset',
-           'check_protocol', 'evaluate_set', 'evaluate_archs', 'RandomConfig', 'distill_random', 'AverageConfig',
-           'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans']
+__all__ = ['DATASET_FAMILY', 'PROTOCOLS', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize',
+           'check_dataset', 'check_protocol', 'protocols_table', 'train_teacher', 'evaluate_set', 'evaluate_archs',
+           'RandomConfig', 'distill_random', 'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig',
+           'distill_kmeans']
 
 # %% ../nbs/07_evaluate.ipynb #2e086682
 def check_compatible(distilled: DistilledSet, real: RealData):
@@ -70,6 +71,31 @@ def check_protocol(**protocol):
         if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and ok(v)):
             raise ValueError(f"{name} must be a finite number {valid}, got {v!r}.")
 
+PROTOCOLS = {  # evaluation variants papers report side by side: the labels networks learn, and the augmentation
+    'auto': "the set's own labels and augmentation (its `info['eval_augment']`); DD sets replay their learned schedule",
+    'hard': "class labels (soft labels arg-maxed), no augmentation",
+    'hard+aug': "class labels, with the set's augmentation (else the dataset's DSA strategy)",
+    'soft': "the set's labels as stored (soft labels as probabilities; hard labels as one-hot), no augmentation",
+    'soft+aug': "the set's labels as stored, with augmentation",
+    'kd': "knowledge distillation from a teacher trained on the real data (`train_teacher`), no augmentation",
+    'kd+aug': "knowledge distillation, with augmentation (as SRe2L, RDED, DD-Ranking's soft-label mode)"}
+
+def protocols_table() -> str:
+    "`PROTOCOLS` as a Markdown table."
+    return '| protocol | what networks learn |\n|---|---|\n' + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items())
+
+def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None, compile: bool = False,
+                  progress: bool = False) -> torch.nn.Module:
+    "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
+    check_int('teacher epochs', epochs)
+    device = get_device(device or 'auto')
+    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
+    g = torch.Generator().manual_seed(seed)
+    for _ in progress_bar(range(1), progress, desc=f'teacher {arch}', leave=False):
+        train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
+                  device=device, forward=Forward(compile))
+    return net.eval()
+
 def evaluate_set(distilled: DistilledSet, real: RealData,
                  arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
                  models: int = 5, # how many fresh networks to train and test
@@ -79,30 +105,52 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                  lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
                  device=None, progress: bool = False,
                  compile: bool = False, # train and test via `torch.compile` (`Forward`); scheduled sets: test only
-                 allow_other_dataset: bool = False # test a set on a dataset other than its own (its images re-normalised)
+                 allow_other_dataset: bool = False, # test a set on a dataset other than its own (its images re-normalised)
+                 protocol: str = 'auto', # one of `PROTOCOLS`: which labels, with or without augmentation
+                 teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher` on `real` (seed `seed + models`)
+                 teacher_epochs: int = 10, temperature: float = 4.0 # `kd`: the teacher's training epochs; the softening
                 ) -> dict:
     "Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%)."
     distilled = check_dataset(distilled, real, allow_other_dataset)
+    check_choice('evaluation protocol', protocol, PROTOCOLS)
+    labels, with_aug = protocol.split('+')[0], protocol.endswith('+aug')
     if augment == 'auto': augment = distilled.info.get('eval_augment')
+    if protocol != 'auto': augment = (augment or dsa_strategy(real.name)) if with_aug else None
     check_protocol(models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
+    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}.")
     arch = arch or distilled.arch or 'ConvNet'
     device = get_device(device or 'auto')
-    from_init = distilled.is_scheduled and distilled.init_state is not None and arch == distilled.arch
+    scheduled = distilled.is_scheduled and protocol == 'auto'  # other protocols train DD images with the standard protocol
+    from_init = scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
-    accs, fwd = [], Forward(compile)
+    targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
+    extra, fwd = {}, Forward(compile)
+    if labels == 'kd':
+        extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
+        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile, progress)
+        teacher = teacher.to(device).eval()
+        extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
+    accs = []
     # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
-    weight_init = distilled.info.get('weight_init') if distilled.is_scheduled and arch == distilled.arch else None
+    weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
     for i in progress_bar(range(models), progress, desc=f'eval {arch}', leave=False):
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device)
         if from_init: net.load_state_dict(distilled.init_state)
-        if distilled.is_scheduled: train_scheduled(net, distilled, device)
+        if scheduled: train_scheduled(net, distilled, device)
         else:
             g = torch.Generator().manual_seed(seed + i)
-            train_net(net, distilled.images, distilled.labels, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
-                      weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd)
+            train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                      weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd,
+                      teacher=teacher if labels == 'kd' else None, temperature=temperature)
         accs.append(test_accuracy(net, real.test_x, real.test_y, forward=fwd))
     t = torch.tensor(accs)
-    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch, dataset=real.name)
+    settings = dict(models=models, seed=seed) if scheduled else dict(
+        models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
+        augment=augment if augment is None or isinstance(augment, str) else repr(augment))
+    if labels == 'kd': settings.update(temperature=temperature, teacher=extra.pop('teacher'))
+    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch, dataset=real.name,
+                protocol=protocol, settings=settings, **extra)
 
 @delegates(evaluate_set)
 def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architecture names (list or comma-separated string)

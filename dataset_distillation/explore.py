@@ -18,7 +18,7 @@ from .distilled import DistilledSet
 
 # %% auto #0
 __all__ = ['fig_png', 'images_png', 'step_lrs', 'step_caption', 'grid_layout', 'grid_png', 'loss_curve_png', 'summary',
-           'class_caption', 'Explorer', 'browse', 'LiveView']
+           'class_caption', 'recorded_lines', 'Explorer', 'browse', 'LiveView']
 
 # %% ../nbs/11_explore.ipynb #0cec4ea1
 def fig_png(fig: Figure, dpi: int = 72) -> bytes:
@@ -94,18 +94,21 @@ def summary(distilled: DistilledSet) -> str:
     if d.is_scheduled: parts.append(f"schedule {d.steps} steps x {d.epochs} epochs")
     return ' · '.join(parts)
 
-def _probs(labels: Tensor) -> Tensor:
-    "Soft labels as probabilities: rows kept if they already are, else softmaxed logits."
-    is_prob = (labels >= 0).all() and torch.allclose(labels.sum(1), torch.ones(len(labels)), atol=1e-3)
-    return labels if is_prob else labels.softmax(1)
-
 def class_caption(distilled: DistilledSet, c: int) -> str:
     "'class c: n images · label info' (for soft labels, p(c) of each image)."
     keep = distilled.hard_labels.cpu() == c
     text = f"class {c}: {int(keep.sum())} images · "
     if not distilled.is_soft: return text + "hard labels"
-    p = _probs(distilled.labels.cpu().float()[keep])[:, c]
+    p = distilled.soft_targets.cpu().float()[keep][:, c]
     return text + f"soft labels, p({c}) = " + ', '.join(f'{v:.2f}' for v in p.tolist()) + f" (mean {p.mean():.2f})"
+
+def recorded_lines(distilled: DistilledSet) -> list[str]:
+    "One line per evaluation recorded in the set (`dd_eval --record`): architecture, protocol, accuracy, budget, dataset."
+    def line(r):
+        s = r.get('settings', {})
+        budget = f"{s['epochs']} epochs" if s.get('epochs') else 'its schedule'
+        return f"{r['arch']} {r['protocol']}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']}, {budget}, {r['dataset']})"
+    return [line(r) for r in distilled.info.get('evaluations', [])]
 
 # %% ../nbs/11_explore.ipynb #ef2f8236
 def _sources(source) -> dict:
@@ -157,7 +160,8 @@ def _show_file(self: Explorer):
         self.summary.value = ''
         for w in (self.class_box, self.step_box, self.curve): _show(w, False)
         return
-    self.distilled, self.message.value, self.summary.value = d, '', f"<b>{html.escape(summary(d))}</b>"
+    self.distilled, self.message.value = d, ''
+    self.summary.value = f"<b>{html.escape(summary(d))}</b>" + ''.join(f"<br>recorded: {html.escape(l)}" for l in recorded_lines(d))
     self._quiet = True
     self.class_slider.max, self.step_slider.max = d.num_classes - 1, d.steps - 1
     self._quiet = False

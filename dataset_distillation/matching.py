@@ -196,17 +196,17 @@ DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
 
 @with_config(DCConfig)
 def distill_dc(real: RealData, # the real dataset
-               device='auto', progress: bool = True, checkpoint=None, callback=None, # as for `engine.distill`
+               device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
                compile='auto', # torch.compile the real passes: True, False, or 'auto' (when >= 100 outer steps)
                **config) -> DistilledSet:
     "Dataset Condensation (Zhao et al. 2021): match per-class gradients of real and synthetic batches."
-    return distill(DC, real, DCConfig.of(**config), device, progress, checkpoint, callback, compile=compile)
+    return distill(DC, real, DCConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
 @with_config(DSAConfig)
-def distill_dsa(real: RealData, device='auto', progress: bool = True, checkpoint=None, callback=None, compile='auto',
+def distill_dsa(real: RealData, device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, compile='auto',
                 **config) -> DistilledSet:
     "DC with Differentiable Siamese Augmentation (Zhao & Bilen 2021): one sampled transform per class on both batches."
-    return distill(DSA, real, DSAConfig.of(**config), device, progress, checkpoint, callback, compile=compile)
+    return distill(DSA, real, DSAConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
 # %% ../nbs/09_matching.ipynb #984e7764
 def embed(net: nn.Module, x: Tensor) -> Tensor:
@@ -279,7 +279,7 @@ DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img')
 
 @with_config(DMConfig)
 def distill_dm(real: RealData, # the real dataset
-               device='auto', progress: bool = True, checkpoint=None, callback=None, # as for `engine.distill`
+               device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
                **config) -> DistilledSet:
     "Distribution Matching (Zhao & Bilen 2023): match per-class mean embeddings of randomly initialised networks."
-    return distill(DM, real, DMConfig.of(**config), device, progress, checkpoint, callback)
+    return distill(DM, real, DMConfig.of(**config), device, progress, checkpoint, callback, log=log)

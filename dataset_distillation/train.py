@@ -39,14 +39,20 @@ def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tenso
                  epochs: int, batch_size: int = 256,
                  generator: torch.Generator | None = None, # shuffles the batches
                  augment=None, # optional callable applied to each training batch
-                 forward=None # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
+                 forward=None, # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
+                 teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation: targets from `teacher`
                 ):
     "`epochs` shuffled passes of minibatch steps of `opt` on `(x, y)`: the one training loop of the project."
     net.train()
+    if teacher is not None: teacher.eval()
     for _ in range(epochs):
         for idx in torch.randperm(len(x), generator=generator).to(x.device).split(batch_size):
             xb = x[idx] if augment is None else augment(x[idx])
-            loss = F.cross_entropy(net(xb) if forward is None else forward(net, xb), y[idx])
+            out = net(xb) if forward is None else forward(net, xb)
+            if teacher is None: loss = F.cross_entropy(out, y[idx])
+            else:  # the teacher's softened prediction on the same (augmented) batch, as SRe2L/RDED; y is unused
+                with torch.no_grad(): target = F.softmax(teacher(xb) / temperature, 1)
+                loss = F.cross_entropy(out / temperature, target) * temperature**2
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -58,7 +64,8 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
               generator: torch.Generator | None = None, # shuffles the batches
               augment=None, # optional callable applied to each training batch
               device=None, # defaults to the network's device
-              forward=None # `forward(net, x)` to use instead of `net(x)`, e.g. `Forward(compile=True)`
+              forward=None, # `forward(net, x)` to use instead of `net(x)`, e.g. `Forward(compile=True)`
+              teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation (see `train_epochs`)
              ) -> nn.Module:
     "Train `net` in place with SGD and a step decay, as in the DC/DSA evaluation protocol."
     device = get_device(device) if device is not None else next(net.parameters()).device
@@ -67,7 +74,7 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
     for _ in range(epochs):
-        train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward)
+        train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward, teacher, temperature)
         sched.step()  # after the epoch's optimiser steps, as torch expects
     return net
 

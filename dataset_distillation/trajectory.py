@@ -17,13 +17,14 @@ from .data import RealData, check_int, get_device, progress_bar
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
 from .distilled import DistilledSet, clean_temp, read_record, save_record
-from .train import train_epochs
+from .train import Forward, train_epochs
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
-__all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'load_experts', 'unflatten',
-           'plan_steps', 'step_inputs', 'mtt_grads', 'MTTConfig', 'mtt_init', 'mtt_step', 'mtt_result', 'distill_mtt']
+__all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'read_expert', 'load_experts',
+           'expert_network', 'unflatten', 'plan_steps', 'step_inputs', 'mtt_grads', 'MTTConfig', 'mtt_init', 'mtt_step',
+           'mtt_result', 'distill_mtt']
 
 # %% ../nbs/09b_trajectory.ipynb #555711c7
 EXPERT_FORMAT = 'dataset_distillation.Expert'
@@ -40,7 +41,9 @@ def train_experts(real: RealData, # the real data the experts learn
                   lr: float = 0.01, batch_size: int = 256, # SGD of the experts (no momentum, as MTT)
                   strategy: str | None = None, # DSA augmentation of every batch; None: `dsa_strategy(real.name)`; 'none': off
                   seed: int = 0, # expert i is seeded with `seed * 1000 + i`
-                  device='auto', progress: bool = True) -> list[Path]:
+                  device='auto', progress: bool = True,
+                  compile: bool = False # train through `torch.compile` (`Forward`): faster, the same up to float rounding
+                 ) -> list[Path]:
     "Train `n_experts` networks on `real`, recording their parameters at every epoch; one file each, skipping existing ones."
     check_int('n_experts', n_experts); check_int('epochs', epochs); check_int('seed', seed, 0)
     strategy = strategy or dsa_strategy(real.name)
@@ -48,11 +51,11 @@ def train_experts(real: RealData, # the real data the experts learn
     device, folder = get_device(device), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     real = real.to(device) if real.train_x.device != device else real
-    paths = []
-    for i in progress_bar(range(n_experts), progress, desc='experts'):
-        path = expert_path(folder, i)
-        paths.append(path)
-        clean_temp(path)  # the half-written file of an interrupted run, if any
+    paths, forward = [expert_path(folder, i) for i in range(n_experts)], Forward(compile)
+    for path in paths: clean_temp(path)  # the half-written file of an interrupted run, if any
+    done = sum(path.exists() for path in paths)
+    bar = progress_bar(None, progress, desc='expert epochs', total=n_experts * epochs, initial=done * epochs)
+    for i, path in enumerate(paths):
         if path.exists(): continue
         s = seed * 1000 + i
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=s).to(device)
@@ -61,15 +64,40 @@ def train_experts(real: RealData, # the real data the experts learn
         augment = make_augment(strategy, g) if parse_strategy(strategy) else None
         trajectory = [flat_params(net)]
         for _ in range(epochs):
-            train_epochs(net, opt, real.train_x, real.train_y, 1, batch_size, g, augment)
+            train_epochs(net, opt, real.train_x, real.train_y, 1, batch_size, g, augment, forward)
             trajectory.append(flat_params(net))
+            bar.update()
         config = dict(arch=arch, epochs=epochs, lr=lr, batch_size=batch_size, strategy=strategy, seed=s)
         save_record({'format': EXPERT_FORMAT, 'version': 1, 'dataset': real.name, 'channels': real.channels,
                       'im_size': list(real.im_size), 'num_classes': real.num_classes, 'config': json.dumps(config),
                       'names': [k for k, _ in net.named_parameters()], 'trajectory': torch.stack(trajectory)}, path)
+    bar.close()
     return paths
 
 # %% ../nbs/09b_trajectory.ipynb #395d481a
+def read_expert(path, real: RealData, arch: str | None, # an expert file; what it must have been trained on and as (None: any)
+                epochs_needed: int = 1 # the last epoch the caller reads
+               ) -> tuple[Tensor, str]:
+    "The trajectory `(epochs + 1, P)` of one expert file and its architecture, checked against the data (and `arch`)."
+    path = Path(path)
+    rec = read_record(path, 'expert')
+    if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT): raise ValueError(f"{path} is not an expert file (format tag missing)")
+    made = (rec['dataset'], rec['channels'], tuple(rec['im_size']), rec['num_classes'])
+    want = (real.name, real.channels, tuple(real.im_size), real.num_classes)
+    if made != want: raise ValueError(f"{path} was trained on {made[0]} ({made[1]}x{made[2][0]}x{made[2][1]}, {made[3]} classes), "
+                                      f"not on {want[0]} ({want[1]}x{want[2][0]}x{want[2][1]}, {want[3]} classes): use experts of this dataset.")
+    arch_made = json.loads(rec['config']).get('arch')
+    if arch is None and arch_made in NETWORKS: arch = arch_made
+    if arch_made != arch: raise ValueError(f"{path} is an expert of {arch_made}, not of {arch}: use --set arch={arch_made} or other experts.")
+    traj = rec['trajectory']
+    n_params = sum(p.numel() for p in get_network(arch, real.channels, real.num_classes, real.im_size).parameters())
+    if not (isinstance(traj, Tensor) and traj.ndim == 2 and traj.shape[1] == n_params and traj.is_floating_point() and torch.isfinite(traj).all()):
+        raise ValueError(f"{path}: the trajectory must be a finite float (epochs + 1, {n_params}) tensor for {arch}")
+    if len(traj) - 1 < epochs_needed:
+        raise ValueError(f"{path} records {len(traj) - 1} epochs, but the run reaches epoch {epochs_needed} "
+                         f"(max_start_epoch - 1 + expert_epochs): lower them or train longer experts.")
+    return traj, arch
+
 def load_experts(folder, # a folder of `expert_*.pt` files
                  real: RealData, arch: str, # what they must have been trained on and as
                  epochs_needed: int = 1 # the last epoch a run reaches: max_start_epoch - 1 + expert_epochs
@@ -79,25 +107,16 @@ def load_experts(folder, # a folder of `expert_*.pt` files
     if not folder.is_dir(): raise ValueError(f"No expert folder {folder}: make experts with dd_experts --out {folder} (or train_experts).")
     paths = sorted(folder.glob('expert_*.pt'))
     if not paths: raise ValueError(f"{folder} holds no expert_*.pt files: make experts with dd_experts --out {folder} (or train_experts).")
-    n_params = sum(p.numel() for p in get_network(arch, real.channels, real.num_classes, real.im_size).parameters())
-    trajectories = []
-    for path in paths:
-        rec = read_record(path, 'expert')
-        if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT): raise ValueError(f"{path} is not an expert file (format tag missing)")
-        made = (rec['dataset'], rec['channels'], tuple(rec['im_size']), rec['num_classes'])
-        want = (real.name, real.channels, tuple(real.im_size), real.num_classes)
-        if made != want: raise ValueError(f"{path} was trained on {made[0]} ({made[1]}x{made[2][0]}x{made[2][1]}, {made[3]} classes), "
-                                          f"not on {want[0]} ({want[1]}x{want[2][0]}x{want[2][1]}, {want[3]} classes): use experts of this dataset.")
-        arch_made = json.loads(rec['config']).get('arch')
-        if arch_made != arch: raise ValueError(f"{path} is an expert of {arch_made}, not of {arch}: use --set arch={arch_made} or other experts.")
-        traj = rec['trajectory']
-        if not (isinstance(traj, Tensor) and traj.ndim == 2 and traj.shape[1] == n_params and traj.is_floating_point() and torch.isfinite(traj).all()):
-            raise ValueError(f"{path}: the trajectory must be a finite float (epochs + 1, {n_params}) tensor for {arch}")
-        if len(traj) - 1 < epochs_needed:
-            raise ValueError(f"{path} records {len(traj) - 1} epochs, but the run reaches epoch {epochs_needed} "
-                             f"(max_start_epoch - 1 + expert_epochs): lower them or train longer experts.")
-        trajectories.append(traj)
-    return trajectories
+    return [read_expert(path, real, arch, epochs_needed)[0] for path in paths]
+
+def expert_network(path, real: RealData, arch: str | None = None, epoch: int = -1) -> torch.nn.Module:
+    "The network of an expert file at `epoch` (default: its last), e.g. a teacher for `evaluate_set(protocol='kd')`."
+    traj, arch = read_expert(path, real, arch)
+    net = get_network(arch, real.channels, real.num_classes, real.im_size)
+    if any(True for _ in net.buffers()):
+        raise ValueError(f"{arch} keeps batch-norm statistics, which experts do not record: train the teacher instead (omit --teacher).")
+    torch.nn.utils.vector_to_parameters(traj[epoch].float(), net.parameters())
+    return net.eval()
 
 # %% ../nbs/09b_trajectory.ipynb #20602ad6
 GRAD_MODES = ('exact', 'naive', 'tesla')
@@ -236,11 +255,11 @@ def mtt_result(state):
     alpha = t['log_lr'].exp().item()
     return pack(state, t['images'], labels, info=dict(eval_augment=state.strategy, syn_lr=alpha, eval=dict(lr=alpha)))
 
-MTT = Method('mtt', MTTConfig, mtt_init, mtt_step, mtt_result, lower='lr_img or lr_lr')
+MTT = Method('mtt', MTTConfig, mtt_init, mtt_step, mtt_result, lower='lr_img or lr_lr', scalars=lambda state: dict(syn_lr=round(state.tensors['log_lr'].exp().item(), 8)))
 
 @with_config(MTTConfig)
 def distill_mtt(real: RealData, # the real dataset (as the experts')
-                device='auto', progress: bool = True, checkpoint=None, callback=None, # as for `engine.distill`
+                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
                 **config) -> DistilledSet:
     "Matching Training Trajectories: images, step size (and soft labels) such that N student steps follow M expert epochs."
-    return distill(MTT, real, MTTConfig.of(**config), device, progress, checkpoint, callback)
+    return distill(MTT, real, MTTConfig.of(**config), device, progress, checkpoint, callback, log=log)

@@ -21,7 +21,7 @@ from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, 
 
 # %% auto #0
 __all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'dd_init', 'dd_step',
-           'dd_result', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
+           'dd_result', 'dd_scalars', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
 
 # %% ../nbs/08_unrolled.ipynb #2fb08afb
 class BackGrad(NamedTuple):
@@ -204,14 +204,19 @@ def dd_result(state) -> DistilledSet:
                 step_index=torch.arange(cfg.steps).repeat_interleave(C * cfg.ipc),
                 init_state=None if cfg.net_init == 'random' else {k: v.cpu() for k, v in state.init_states()[0].items()})
 
-DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init')
+def dd_scalars(state) -> dict:
+    "The learned step sizes, summarised for the run log."
+    etas = F.softplus(state.tensors['raw_lrs'].detach())
+    return dict(lr_mean=round(etas.mean().item(), 6), lr_min=round(etas.min().item(), 6), lr_max=round(etas.max().item(), 6))
+
+DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init', scalars=dd_scalars)
 
 @with_config(DDConfig)
 def distill_dd(real, # the real dataset (`RealData`)
-               device='auto', progress: bool = True, checkpoint=None, callback=None, # as for `engine.distill`
+               device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
                **config) -> DistilledSet:
     "Dataset Distillation: learn `steps` x `ipc` images per class and `steps*epochs` step sizes by back-gradients."
-    return distill(DD, real, DDConfig.of(**config), device, progress, checkpoint, callback)
+    return distill(DD, real, DDConfig.of(**config), device, progress, checkpoint, callback, log=log)
 
 # %% ../nbs/08_unrolled.ipynb #9aadfb8f
 def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=distilled.ipc)`: images sorted by class

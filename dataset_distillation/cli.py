@@ -274,6 +274,8 @@ def _teacher(path, real):
     if not Path(path).is_file(): raise ValueError(f"--teacher {path}: no such file; give an expert file (dd_experts --out DIR makes DIR/expert_000.pt).")
     return expert_network(path, real)
 
+def _missing(what: str): raise ValueError(f"give {what}")
+
 def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile=False,
                   allow_other_dataset=False, protocol='auto', teacher=None, record=False, **options) -> dict:
     "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
@@ -314,7 +316,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
     return out
 
 @call_parse
-def dd_eval(file: str, # distilled set (.pt) written by dd_distill
+def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=False, nargs='?') = None,
             dataset: str = None, # dataset to test on (default: the set's own)
             data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
             arch: str = None, # architecture(s), comma-separated (default: the set's arch, else ConvNet)
@@ -341,6 +343,7 @@ def dd_eval(file: str, # distilled set (.pt) written by dd_distill
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
     if protocol == 'list':
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
+    if file is None: return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
     return run_command('dd_eval', lambda: evaluate_file(
         file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, protocol, teacher, record, models=models,
         epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,

@@ -290,7 +290,7 @@ def compare_files(files, out, data=None, quiet=False, **eval_options) -> dict:
     return dict(out=str(out), sets={names[f]: recorded_lines(ds)[-1] for f, ds in sets.items()})
 
 @call_parse
-def dd_compare(files: Param("distilled sets (.pt) to compare", str, nargs='+') = None,
+def dd_compare(files: Param("distilled sets (.pt) to compare", str, opt=False, nargs='*') = None,
                out: str = None, # the PNG to write
                data: str = None, # data root, for sets that must be evaluated first
                arch: str = None, # evaluation of sets without a record: architecture (default: the set's, else ConvNet)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import difflib, inspect, json, math, time, typing
 from dataclasses import asdict, field, fields
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, ClassVar, NamedTuple
 

@@ -84,16 +84,15 @@ def protocols_table() -> str:
     "`PROTOCOLS` as a Markdown table."
     return '| protocol | what networks learn |\n|---|---|\n' + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items())
 
-def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None, compile: bool = False,
-                  progress: bool = False) -> torch.nn.Module:
+def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None, compile: bool = False
+                 ) -> torch.nn.Module:
     "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
     check_int('teacher epochs', epochs)
     device = get_device(device or 'auto')
     net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
     g = torch.Generator().manual_seed(seed)
-    for _ in progress_bar(range(1), progress, desc=f'teacher {arch}', leave=False):
-        train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
-                  device=device, forward=Forward(compile))
+    train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
+              device=device, forward=Forward(compile))
     return net.eval()
 
 def evaluate_set(distilled: DistilledSet, real: RealData,
@@ -128,7 +127,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     extra, fwd = {}, Forward(compile)
     if labels == 'kd':
         extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
-        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile, progress)
+        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
         teacher = teacher.to(device).eval()
         extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
     accs = []

@@ -5,7 +5,7 @@
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
 import json, os, socket, sys, tempfile, time, traceback, warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from importlib import import_module
 from pathlib import Path
@@ -14,7 +14,8 @@ from fastcore.script import Param, call_parse
 
 from .data import check_choice, check_int, get_device, load_dataset
 from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp
-from .engine import PRESETS, Method, RunLog, config_table, distill, get_preset, parse_settings, presets_table
+from .distributed import in_launched_run, init_world, launch, without_nproc
+from .engine import PRESETS, Method, current_world, RunLog, config_table, distill, get_preset, parse_settings, presets_table
 from .evaluate import PROTOCOLS, check_dataset, check_protocol, evaluate_archs, protocols_table, same_dataset
 from .models import NETWORKS
 from .trajectory import expert_network, train_experts
@@ -38,18 +39,30 @@ def one_line(message) -> str:
     "A message on one line: a multi-line error or tensor repr, its whitespace collapsed."
     return ' '.join(str(message).split())
 
-def run_command(name: str, body, debug: bool = False):
-    "Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2."
+def run_command(name: str, body, debug: bool = False, nproc: int = 1):
+    """Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2.
+    With `nproc` > 1, start `nproc` processes running this same command line instead (`launch`); in a launched process,
+    `body` runs in the process group, and only rank 0 prints its result."""
+    who = name
     try:
         with warnings.catch_warnings():  # a library's warning is one line too, not a source listing
             warnings.showwarning = lambda message, *rest, **kw: print(f"{name}: warning: {one_line(message)}", file=sys.stderr)
+            check_int('--nproc', nproc)
+            if nproc > 1 and not in_launched_run():
+                try: return launch([name, *without_nproc(sys.argv[1:])], nproc)  # each process prints its own output
+                except RuntimeError as e:
+                    resume = (" The run continues from its last snapshot with --resume (with any --nproc)."
+                              if '--checkpoint_every' in sys.argv else "")
+                    raise RuntimeError(f"{e} (the processes' own messages are above).{resume}") from None
+            world = init_world()
+            if world.size > 1: who = f"{name} (rank {world.rank} of {world.size})"
             result = body()
-    except KeyboardInterrupt: print(f"{name}: interrupted", file=sys.stderr); raise SystemExit(130)
+    except KeyboardInterrupt: print(f"{who}: interrupted", file=sys.stderr); raise SystemExit(130)
     except Exception as e:
         if debug: traceback.print_exc()
-        print(f"{name}: error: {one_line(e)}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
+        print(f"{who}: error: {one_line(e)}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
         raise SystemExit(2)
-    print(json.dumps(result))  # returns None: console scripts exit with the function's return value
+    if world.main: print(json.dumps(result))  # returns None: console scripts exit with the function's return value
 
 def log(*args):
     "Progress for people: to stderr, so stdout stays machine-readable."
@@ -196,22 +209,27 @@ def distill_file(spec: dict, # from `run_spec`
     if method.step is None and (checkpoint_every or resume):
         raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
     ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
-    with output_lock(out):
-        for left in clean_temp(out) + clean_temp(ckpt.path):
+    main = current_world().main  # in a multi-process run, rank 0 alone checks, logs and writes files
+    quiet = quiet or not main
+    with output_lock(out) if main else nullcontext():
+        for left in clean_temp(out) + clean_temp(ckpt.path) if main else []:
             if not quiet: log(f"dd_distill: removed {left}, left by an interrupted write")
-        _check_checkpoint(ckpt, resume, overwrite, quiet)
+        if main: _check_checkpoint(ckpt, resume, overwrite, quiet)
         if resume and ckpt.path.exists(): ckpt.load()  # a snapshot of another run is refused before any work
         if resume and not quiet:
             log(f"dd_distill: resuming from {ckpt.path}" if ckpt.path.exists() else f"dd_distill: no {ckpt.path} yet, starting afresh")
         real = load_dataset(spec['dataset'], data, download=download)
         if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
         t0 = time.time()
-        with RunLog(f'{out}.log.jsonl' if method.step else None, tensorboard if method.step else None) as run_log:
-            distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None, log=run_log)
+        logged = main and method.step is not None
+        with RunLog(f'{out}.log.jsonl' if logged else None, tensorboard if logged else None) as run_log:
+            distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None,
+                                log=run_log if logged else None)
         if spec['eval']:  # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
             distilled.info['eval'] = {**spec['eval'], **distilled.info.get('eval', {})}
-        save_or_rescue(distilled, out)
-        ckpt.done()
+        if main:
+            save_or_rescue(distilled, out)
+            ckpt.done()
     seconds = time.time() - t0
     if not quiet:
         log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s)" +
@@ -241,6 +259,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                show_config: bool = False, # print the full config (with defaults) and stop
                list_presets: bool = False, # print the presets and stop
                device: str = 'auto', # auto (cuda if available), cpu, cuda
+               nproc: int = 1, # processes to split the run over on this machine (torchrun; GPUs: one each)
                out: str = None, # file to write the distilled set to (.pt)
                checkpoint_every: int = 0, # snapshot the run to OUT.ckpt every N iterations (0: never)
                resume: bool = False, # continue from OUT.ckpt if it exists (same config required)
@@ -261,7 +280,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
             log(config_table(type(spec['config'])))
             return spec_json(spec)
         return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard)
-    return run_command('dd_distill', body, debug)
+    return run_command('dd_distill', body, debug, nproc)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
 def _parse_protocols(protocol) -> list[str]:
@@ -280,6 +299,8 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
                   allow_other_dataset=False, protocol='auto', teacher=None, record=False, **options) -> dict:
     "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
     check_data(data)
+    main = current_world().main  # rank 0 alone logs and records
+    quiet = quiet or not main
     if options.get('seed') is not None: check_int('--seed', options['seed'], 0, MAX_SEED)
     if options.get('teacher_epochs') is not None: check_int('--teacher_epochs', options['teacher_epochs'])
     protocols = _parse_protocols(protocol)
@@ -292,7 +313,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
     for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
     check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
     teacher_net = _teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols) else None
-    if not same_dataset(distilled.dataset, real.name):
+    if not same_dataset(distilled.dataset, real.name) and main:
         log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); its images are re-normalised "
             f"from mean {distilled.mean}, std {distilled.std} to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
     if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {','.join(archs)}, "
@@ -309,7 +330,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
             out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'], protocol=p,
                             **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
             records.append(dict(out[key], arch=a, accs=r['accs'], settings=r['settings']))
-    if record:
+    if record and main:
         distilled.info['evaluations'] = distilled.info.get('evaluations', []) + records
         distilled.save(file)
         if not quiet: log(f"dd_eval: recorded {len(records)} evaluation(s) in {file}")
@@ -334,6 +355,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
             temperature: float = None, # kd protocols: softening of the teacher's predictions (default 4)
             record: bool = False, # store the results (protocol, seeds, accuracies) in the set file
             device: str = 'auto', # auto, cpu, cuda
+            nproc: int = 1, # processes to split the networks over on this machine (torchrun)
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
             compile: bool = False, # train and test the networks through torch.compile (faster, same protocol)
@@ -347,7 +369,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
     return run_command('dd_eval', lambda: evaluate_file(
         file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, protocol, teacher, record, models=models,
         epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
-        teacher_epochs=teacher_epochs, temperature=temperature), debug)
+        teacher_epochs=teacher_epochs, temperature=temperature), debug, nproc)
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:
@@ -381,6 +403,7 @@ def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='Con
     if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
     if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
     real = load_dataset(dataset, data, download=download)
+    quiet = quiet or not current_world().main
     if not quiet: log(f"dd_experts: {n_experts} x {arch} on {real}, {epochs} epochs each, into {out}")
     t0 = time.time()
     paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet, compile=compile)
@@ -396,10 +419,11 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                out: str = None, # folder for the expert files (created; existing experts are kept)
                seed: int = 0, # expert i is seeded with seed*1000 + i
                device: str = 'auto', # auto, cpu, cuda
+               nproc: int = 1, # processes to split the experts over on this machine (torchrun)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
                compile: bool = False, # train through torch.compile (faster on CPU, the same up to float rounding)
                debug: bool = False # show tracebacks
               ):
     "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
-    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug)
+    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug, nproc)

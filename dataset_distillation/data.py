@@ -14,8 +14,8 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'check_choice', 'check_int', 'LogProgress',
-           'progress_bar', 'data_root', 'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'sample_balanced',
-           'denormalize', 'show_images']
+           'progress_bar', 'data_root', 'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'class_indices',
+           'sample_balanced', 'denormalize', 'show_images']
 
 # %% ../nbs/01_data.ipynb #1224ffe3
 def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, else cpu), 'cpu', 'cuda' or 'cuda:N'
@@ -256,9 +256,13 @@ def sample_class(real: RealData, c: int, # the dataset and the class
                  generator: torch.Generator | None = None # source of randomness (CPU generator)
                 ) -> Tensor:
     "`n` random training images of class `c`."
+    return real.train_x[class_indices(real, c, n, generator).to(real.train_x.device)]
+
+def class_indices(real: RealData, c: int, n: int, generator: torch.Generator | None = None) -> Tensor:
+    "The training-set indices `sample_class` draws (the same draw from the same generator), without gathering the images."
     idx = real.indices_class[c]
     if not 0 < n <= len(idx): raise ValueError(f"Cannot draw {n} images of class {c}: it has {len(idx)} (need 1..{len(idx)}).")
-    return real.train_x[idx[torch.randperm(len(idx), generator=generator)[:n]].to(real.train_x.device)]
+    return idx[torch.randperm(len(idx), generator=generator)[:n]]
 
 def sample_balanced(real: RealData, ipc: int, # images per class
                     generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:

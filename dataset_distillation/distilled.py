@@ -448,9 +448,13 @@ class Checkpoint:
         "Write `state` (tensors, numbers, strings, lists and dicts of those) atomically."
         save_record({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state}, self.path)
 
+    def due(self, iteration: int) -> bool:
+        "Whether a snapshot is written after `iteration` iterations."
+        return self.path is not None and bool(self.every) and iteration % self.every == 0
+
     def step(self, iteration: int, state_fn):
         "After `iteration` iterations: save `state_fn()` when a snapshot is due; a failed write is a warning, not the end of the run."
-        if self.path is None or not self.every or iteration % self.every: return
+        if not self.due(iteration): return
         try: self.save(state_fn())
         except OSError as e: print(f"warning: snapshot at iteration {iteration} not written ({e}); the run goes on, "
                                    f"the next snapshot retries", file=sys.stderr, flush=True)

@@ -15,9 +15,10 @@ from .data import RealData, check_choice, check_int, get_device, progress_bar, s
 from .distilled import Checkpoint, DistilledSet, loop_state
 
 # %% auto #0
-__all__ = ['IMAGE_INITS', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings', 'config_table', 'State',
-           'Method', 'pack', 'class_labels', 'init_synthetic', 'check_ipc', 'iteration_record', 'distill', 'image_grid',
-           'RunLog', 'with_config', 'Preset', 'get_preset', 'presets_table']
+__all__ = ['IMAGE_INITS', 'SYNC_EVERY', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings',
+           'config_table', 'State', 'Method', 'pack', 'class_labels', 'init_synthetic', 'World', 'current_world',
+           'sync_shards', 'class_rows', 'check_ipc', 'iteration_record', 'distill', 'image_grid', 'RunLog',
+           'with_config', 'Preset', 'get_preset', 'presets_table']
 
 # %% ../nbs/06_engine.ipynb #46a2362d
 def option(default, # the paper's value
@@ -124,9 +125,10 @@ def config_table(cls) -> str:
 
 # %% ../nbs/06_engine.ipynb #f51e8a32
 class State(SimpleNamespace):
-    """What a method's loop carries. The engine sets `real`, `cfg`, `device` and `record` (JSON-able, snapshotted; its
+    """What a method's loop carries. The engine sets `real`, `cfg`, `device`, `world` (the processes, `World`) and `record` (JSON-able, snapshotted; its
     `history` holds the loss of every iteration); `init` adds `tensors` (learned, snapshotted), `stateful` (optimisers and
-    schedulers, snapshotted), `images` (what callbacks see) and whatever else its `step` needs."""
+    schedulers, snapshotted), `images` (what callbacks see), optionally `shards` (tensors whose rows are split over processes)
+    and whatever else its `step` needs."""
 
 class Method(NamedTuple):
     "A distillation method: name, config class, and its `init`, `step` and `result` functions."
@@ -159,10 +161,83 @@ def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.G
     else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
     return x.detach().clone().requires_grad_(True)
 
+# %% ../nbs/06_engine.ipynb #8f6ec50b
+class World:
+    "The processes a run is split over (this is rank `rank` of `size`) and the collectives methods use; for one process, no-ops."
+    def __init__(self, rank: int = 0, size: int = 1, device='cpu'): # device: where collectives run (cuda for nccl)
+        self.rank, self.size, self.device = rank, size, torch.device(device)
+    def __repr__(self): return f"World(rank={self.rank}, size={self.size})"
+    @property
+    def main(self) -> bool:
+        "Whether this is rank 0, the one that writes files and prints."
+        return self.rank == 0
+
+    def share(self, n: int) -> range:
+        "This rank's contiguous block of `range(n)`; the blocks of all ranks cover it in order, their sizes differ by at most one."
+        return range(self.rank * n // self.size, (self.rank + 1) * n // self.size)
+
+    def check_split(self, n: int, what: str, fix: str):
+        "Refuse to split `n` items (`what`) over more processes than there are items."
+        if n < self.size: raise ValueError(f"{what} ({n}) cannot be split over {self.size} processes: {fix}.")
+
+    def sum_(self, tensors: list) -> list:
+        "Sum each tensor over the ranks, in place."
+        if self.size > 1:
+            import torch.distributed as dist
+            for t in tensors: dist.all_reduce(t)
+        return tensors
+
+    def total(self, x: float) -> float:
+        "The sum over the ranks of a number."
+        if self.size == 1: return x
+        return self.sum_([torch.tensor([x], dtype=torch.float64, device=self.device)])[0].item()
+
+    def merge_rows(self, t: torch.Tensor, mine: torch.Tensor):
+        "Make `t` whole on every rank when each rank holds the right values only in its rows `mine` (a bool mask over dim 0)."
+        if self.size == 1: return t
+        x = t.detach()  # the same storage, outside autograd
+        x.mul_(mine.view(-1, *[1] * (x.ndim - 1)).to(x))  # the others' rows to zero, then the sum
+        self.sum_([x])
+        return t
+
+    def gather(self, items: list) -> list:
+        "Every rank's `items` (JSON-able, e.g. its share of the accuracies) concatenated in rank order, on every rank."
+        if self.size == 1: return list(items)
+        import torch.distributed as dist
+        out = [None] * self.size
+        dist.all_gather_object(out, list(items))
+        return [x for part in out for x in part]
+
+def current_world() -> World:
+    "The `World` of the running `torch.distributed` process group (see `distributed.init_world`), else one process."
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()): return World()
+    device = torch.device('cuda', torch.cuda.current_device()) if dist.get_backend() == 'nccl' else 'cpu'
+    return World(dist.get_rank(), dist.get_world_size(), device)
+
+def sync_shards(state: State):
+    "Make the row-sharded tensors (`state.shards`: name -> bool mask of this rank's rows) and their optimiser buffers whole on every rank."
+    if state.world.size == 1: return
+    for name, mine in getattr(state, 'shards', {}).items():
+        t = state.tensors[name]
+        buffers = [v for o in state.stateful.values() if isinstance(o, torch.optim.Optimizer)
+                   for v in o.state.get(t, {}).values() if isinstance(v, torch.Tensor) and v.shape == t.shape]
+        for x in (t, *buffers): state.world.merge_rows(x, mine)
+
+def class_rows(world: World, num_classes: int, ipc: int, device='cpu') -> tuple[range, torch.Tensor]:
+    "The classes this rank matches and the mask of their rows in a set ordered by class (`ipc` rows each)."
+    world.check_split(num_classes, 'the classes', 'use fewer processes')
+    mine = world.share(num_classes)
+    mask = torch.zeros(num_classes * ipc, dtype=torch.bool, device=device)
+    mask[mine.start * ipc:mine.stop * ipc] = True
+    return mine, mask
+
 # %% ../nbs/06_engine.ipynb #d827844b
 def check_ipc(real: RealData, ipc: int) -> int:
     "`ipc` if it is a valid number of images per class for `real` (1 to its smallest class)."
     return check_int(f"ipc (images per class) for {real.name}", ipc, 1, min(len(i) for i in real.indices_class))
+
+SYNC_EVERY = 50  # iterations between the merges of sharded tensors in a multi-process run (with every snapshot, and at the end)
 
 def _diverged(method: Method, it: int, loss: float, checkpoint: Checkpoint, start: int):
     every, last = checkpoint.every, start
@@ -188,13 +263,14 @@ def distill(method: Method, real: RealData, cfg: Config,
             log=None, # called as `log(record, images)` after every iteration, `record` a JSON-able dict (e.g. `RunLog`)
             **options # the method's run options that change no result's meaning (e.g. `compile`)
            ) -> DistilledSet:
-    "Run `method` with config `cfg` on `real`: init, then `cfg.iterations` steps, then its `DistilledSet`."
+    "Run `method` with config `cfg` on `real`: init, then `cfg.iterations` steps, then its `DistilledSet`; split over the processes of `current_world()`."
     if not isinstance(cfg, method.config): raise TypeError(f"{method.name} takes a {method.config.__name__}, got {type(cfg).__name__}")
     if hasattr(cfg, 'ipc'): check_ipc(real, cfg.ipc)
     device = get_device(device)
     real = real.to(device) if real.train_x.device != device else real
     g = torch.Generator().manual_seed(cfg.seed)
-    state = State(real=real, cfg=cfg, device=device, record=dict(history=dict(loss=[])))
+    world = current_world()
+    state = State(real=real, cfg=cfg, device=device, world=world, record=dict(history=dict(loss=[])))
     method.init(state, g, **options)
     if method.step is None:
         if checkpoint is not None and checkpoint.path is not None:
@@ -204,16 +280,20 @@ def distill(method: Method, real: RealData, cfg: Config,
     start, extra = checkpoint.restore(state.tensors, state.stateful, g)
     state.record.update(extra)
     history = state.record['history']
-    bar = progress_bar(range(start, cfg.iterations), progress, desc=method.name, initial=start, total=cfg.iterations)
+    bar = progress_bar(range(start, cfg.iterations), progress and world.main, desc=method.name, initial=start, total=cfg.iterations)
     t0 = time.time()
     for it in bar:
-        loss = float(method.step(state, it, g))
+        loss = world.total(float(method.step(state, it, g)))  # each rank returns its share of the loss
         if not math.isfinite(loss): raise _diverged(method, it, loss, checkpoint, start)
         history['loss'].append(round(loss, 6))
+        whole = world.size == 1 or checkpoint.due(it + 1) or it % SYNC_EVERY == 0  # sharded tensors made whole now
+        if whole: sync_shards(state)
+        if not world.main: continue  # rank 0 alone reports and writes
         bar.set_postfix(loss=f'{loss:.4f}', **({'acc': history['acc'][-1]} if history.get('acc') else {}))
-        if callback is not None: callback(it, state.images.detach(), loss)
-        if log is not None: log(iteration_record(method, state, it, loss, time.time() - t0), state.images.detach())
+        if callback is not None and whole: callback(it, state.images.detach(), loss)
+        if log is not None: log(iteration_record(method, state, it, loss, time.time() - t0), state.images.detach() if whole else None)
         checkpoint.step(it + 1, lambda: loop_state(it + 1, state.tensors, state.stateful, g, **state.record))
+    sync_shards(state)
     return method.result(state)
 
 # %% ../nbs/06_engine.ipynb #ff33feb3

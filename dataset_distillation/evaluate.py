@@ -17,7 +17,7 @@ from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import augmenter, dsa_strategy
 from .train import Forward, test_accuracy, train_net, train_scheduled
-from .engine import Config, Method, class_labels, distill, option, pack
+from .engine import Config, Method, class_labels, current_world, distill, option, pack
 
 # %% auto #0
 __all__ = ['DATASET_FAMILY', 'PROTOCOLS', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize',
@@ -130,10 +130,10 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
         if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
         teacher = teacher.to(device).eval()
         extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
-    accs = []
+    accs, world = [], current_world()  # under torchrun each process trains its block of the networks
     # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
-    for i in progress_bar(range(models), progress, desc=f'eval {arch}', leave=False):
+    for i in progress_bar(world.share(models), progress and world.main, desc=f'eval {arch}', leave=False):
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device)
         if from_init: net.load_state_dict(distilled.init_state)
         if scheduled: train_scheduled(net, distilled, device)
@@ -143,6 +143,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                       weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd,
                       teacher=teacher if labels == 'kd' else None, temperature=temperature)
         accs.append(test_accuracy(net, real.test_x, real.test_y, forward=fwd))
+    accs = world.gather(accs)
     t = torch.tensor(accs)
     settings = dict(models=models, seed=seed) if scheduled else dict(
         models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,

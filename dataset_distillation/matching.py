@@ -11,12 +11,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .data import RealData, check_choice, sample_class
+from .data import RealData, check_choice, class_indices, sample_class
 from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 from .train import Forward, eager_forward, train_epochs
-from .engine import IMAGE_INITS, Config, Method, class_labels, distill, init_synthetic, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, class_rows, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
@@ -88,15 +88,16 @@ def freeze_batchnorm(net: nn.Module, real: RealData, generator: torch.Generator,
 def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator,
             params: list, dist: str = 'ours', batch_real: int = 256,
             strategy: str | None = None, # DSA strategy for Siamese augmentation; None: DC
-            fwd=eager_forward # forward fn for the real batches
+            fwd=eager_forward, # forward fn for the real batches
+            classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
            ) -> Tensor:
     "Gradient-matching loss summed over classes: real gradients (no graph) against synthetic ones (with graph)."
-    loss = 0
+    loss, classes = 0, range(real.num_classes) if classes is None else classes
     for c in range(real.num_classes):
-        x_real, x_syn = sample_class(real, c, batch_real, generator), syn[c*ipc:(c+1)*ipc]
-        if strategy:
-            aug = sample_dsa(strategy, 1, generator)
-            x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
+        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
+        if c not in classes: continue
+        x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
+        if strategy: x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
         gw_real = class_grads(fwd, net, params, x_real, c)
         gw_syn = class_grads(eager_forward, net, params, x_syn, c, create_graph=True)
         loss = loss + match_distance(gw_syn, gw_real, dist)
@@ -111,7 +112,9 @@ def net_seed(generator: torch.Generator) -> int:
 def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, generator: torch.Generator,
                  outer_loop: int, inner_loop: int, dist: str = 'ours', include_1d: bool | None = None,
                  lr_net: float = 0.01, batch_real: int = 256, batch_train: int = 256,
-                 strategy: str | None = None, fwd=eager_forward) -> float:
+                 strategy: str | None = None, fwd=eager_forward,
+                 classes=None, merge=None # this process's classes, and what makes the images whole after each update (`World`)
+                ) -> float:
     "One DC/DSA iteration: a fresh network; `outer_loop` image updates, with `inner_loop` epochs of network training between them."
     net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=net_seed(generator)).to(syn.device)
     params, bn = matched_params(net, dist, include_1d), has_batchnorm(net)
@@ -120,10 +123,11 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
     total = 0.
     for ol in range(outer_loop):
         if bn: freeze_batchnorm(net, real, generator)
-        loss = gm_loss(net, syn, real, ipc, generator, params, dist, batch_real, strategy, fwd)
+        loss = gm_loss(net, syn, real, ipc, generator, params, dist, batch_real, strategy, fwd, classes)
         opt_img.zero_grad(set_to_none=True)
         loss.backward()
         opt_img.step()
+        if merge is not None: merge()
         total += loss.item()
         if ol == outer_loop - 1: break
         train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
@@ -178,12 +182,16 @@ def gm_init(state, g: torch.Generator, compile='auto'):
     state.fwd = Forward(_use_compile(compile, cfg.iterations * state.loops[0]))
     syn = init_synthetic(real, cfg.ipc, cfg.image_init, g)
     state.tensors, state.images = dict(syn=syn), syn
+    state.classes, mine = class_rows(state.world, real.num_classes, cfg.ipc, syn.device)
+    state.shards = dict(syn=mine)
     state.stateful = dict(opt_img=torch.optim.SGD([syn], lr=cfg.lr_img, momentum=0.5))
 
 def gm_step(state, it: int, g: torch.Generator) -> float:
     cfg = state.cfg
-    return gm_iteration(state.real, state.tensors['syn'], state.stateful['opt_img'], cfg.ipc, cfg.arch, g, *state.loops,
-                        cfg.dist, cfg.include_1d, cfg.lr_net, cfg.batch_real, cfg.batch_train, state.strategy, state.fwd)
+    syn, world = state.tensors['syn'], state.world
+    merge = (lambda: world.merge_rows(syn, state.shards['syn'])) if world.size > 1 else None
+    return gm_iteration(state.real, syn, state.stateful['opt_img'], cfg.ipc, cfg.arch, g, *state.loops, cfg.dist, cfg.include_1d,
+                        cfg.lr_net, cfg.batch_real, cfg.batch_train, state.strategy, state.fwd, state.classes, merge)
 
 def gm_result(state) -> DistilledSet:
     "The set, with the augmentation to evaluate it with: the DSA strategy, or for DC the reference's ops on MNIST."
@@ -222,16 +230,18 @@ def embed(net: nn.Module, x: Tensor) -> Tensor:
 
 # %% ../nbs/09_matching.ipynb #780eaa83
 def dm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator, batch_real: int = 256,
-            strategy: str | None = None) -> Tensor:
+            strategy: str | None = None,
+            classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
+           ) -> Tensor:
     "Distribution matching: per class, squared distance of the mean embeddings of real and synthetic images."
-    xs_real, xs_syn = [], []
+    xs_real, xs_syn, classes = [], [], range(real.num_classes) if classes is None else classes
     for c in range(real.num_classes):
-        x_real, x_syn = sample_class(real, c, batch_real, generator), syn[c*ipc:(c+1)*ipc]
-        if strategy:
-            aug = sample_dsa(strategy, 1, generator)
-            x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
+        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
+        if c not in classes: continue
+        x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
+        if strategy: x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
         xs_real.append(x_real); xs_syn.append(x_syn)
-    K = real.num_classes
+    K = len(xs_real)
     with torch.no_grad(): mu_real = embed(net, torch.cat(xs_real)).view(K, batch_real, -1).mean(1)
     mu_syn = embed(net, torch.cat(xs_syn)).view(K, ipc, -1).mean(1)
     return ((mu_real - mu_syn)**2).sum()
@@ -259,6 +269,8 @@ def dm_init(state, g: torch.Generator):
     state.strategy = strategy if parse_strategy(strategy) else None
     syn = init_synthetic(state.real, cfg.ipc, cfg.image_init, g)
     state.tensors, state.images = dict(syn=syn), syn
+    state.classes, mine = class_rows(state.world, state.real.num_classes, cfg.ipc, syn.device)
+    state.shards = dict(syn=mine)  # each process updates the images of its classes; the engine merges them when needed
     state.stateful = dict(opt_img=torch.optim.SGD([syn], lr=cfg.lr_img, momentum=0.5))
 
 def dm_step(state, it: int, g: torch.Generator) -> float:
@@ -266,7 +278,7 @@ def dm_step(state, it: int, g: torch.Generator) -> float:
     real, cfg, syn, opt_img = state.real, state.cfg, state.tensors['syn'], state.stateful['opt_img']
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
-    class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy)
+    class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy, state.classes)
     opt_img.zero_grad(set_to_none=True)
     class_loss.backward()
     opt_img.step()

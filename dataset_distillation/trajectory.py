@@ -19,7 +19,7 @@ from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, samp
 from .distilled import DistilledSet, clean_temp, read_record, save_record
 from .train import Forward, train_epochs
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
-from .engine import IMAGE_INITS, Config, Method, class_labels, distill, init_synthetic, option, pack, with_config
+from .engine import IMAGE_INITS, Config, Method, class_labels, current_world, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
 __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'read_expert', 'load_experts',
@@ -53,9 +53,11 @@ def train_experts(real: RealData, # the real data the experts learn
     real = real.to(device) if real.train_x.device != device else real
     paths, forward = [expert_path(folder, i) for i in range(n_experts)], Forward(compile)
     for path in paths: clean_temp(path)  # the half-written file of an interrupted run, if any
-    done = sum(path.exists() for path in paths)
-    bar = progress_bar(None, progress, desc='expert epochs', total=n_experts * epochs, initial=done * epochs)
-    for i, path in enumerate(paths):
+    world = current_world()  # under torchrun each process trains its own block of experts: no two write one file
+    mine = [(i, paths[i]) for i in world.share(n_experts)]
+    done = sum(path.exists() for _, path in mine)
+    bar = progress_bar(None, progress and world.main, desc='expert epochs', total=len(mine) * epochs, initial=done * epochs)
+    for i, path in mine:
         if path.exists(): continue
         s = seed * 1000 + i
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=s).to(device)
@@ -72,6 +74,7 @@ def train_experts(real: RealData, # the real data the experts learn
                       'im_size': list(real.im_size), 'num_classes': real.num_classes, 'config': json.dumps(config),
                       'names': [k for k, _ in net.named_parameters()], 'trajectory': torch.stack(trajectory)}, path)
     bar.close()
+    world.gather([])  # every expert is written when any process returns
     return paths
 
 # %% ../nbs/09b_trajectory.ipynb #395d481a
@@ -196,6 +199,7 @@ class MTTConfig(Config):
     syn_steps: int = option(50, "N: student SGD steps per iteration")
     expert_epochs: int = option(2, "M: expert epochs the student must cover")
     max_start_epoch: int = option(5, "start epochs t are drawn from [0, max_start_epoch)")
+    trajectories: int = option(1, "(expert, start epoch) pairs per iteration, gradients averaged (split over processes)")
     lr_img: float = option(1000.0, "SGD (momentum 0.5) step size of the images")
     lr_lr: float = option(1e-7, "SGD (momentum 0.5) step size of the student step size alpha (as the reference)")
     lr_init: float = option(0.01, "initial student step size alpha (the experts' learning rate)")
@@ -213,6 +217,8 @@ class MTTConfig(Config):
 def mtt_init(state, g: torch.Generator):
     "The experts, the student's functional loss, the images (and label logits), log(alpha) and their optimisers."
     real, cfg, dev = state.real, state.cfg, state.device
+    state.world.check_split(cfg.trajectories, "mtt's trajectories per iteration",
+                            "set trajectories (--set trajectories=N) to at least the number of processes, or use fewer processes")
     state.trajectories = load_experts(cfg.experts, real, cfg.arch, cfg.max_start_epoch - 1 + cfg.expert_epochs)
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size).to(dev)
     state.f, state.like = functional_loss(net), params_of(net)
@@ -232,21 +238,29 @@ def mtt_init(state, g: torch.Generator):
     state.images = images
 
 def mtt_step(state, it: int, g: torch.Generator) -> float:
-    "One iteration: an expert and a start epoch, N student steps, the matching loss, one update of everything learned."
+    "One iteration: experts and start epochs, N student steps from each, the matching loss, one update of everything learned."
     cfg, t, dev = state.cfg, state.tensors, state.device
-    traj = state.trajectories[int(torch.randint(len(state.trajectories), (1,), generator=g))]
-    start = int(torch.randint(cfg.max_start_epoch, (1,), generator=g))
-    theta_start, target = (unflatten(traj[e].to(dev), state.like) for e in (start, start + cfg.expert_epochs))
-    plan = plan_steps(len(t['images']), cfg.syn_steps, cfg.batch_syn, state.strategy, g)
+    draws = []  # every process draws every trajectory's expert, start epoch and student batches
+    for _ in range(cfg.trajectories):
+        traj = state.trajectories[int(torch.randint(len(state.trajectories), (1,), generator=g))]
+        start = int(torch.randint(cfg.max_start_epoch, (1,), generator=g))
+        draws.append((traj, start, plan_steps(len(t['images']), cfg.syn_steps, cfg.batch_syn, state.strategy, g)))
     labels = t['label_logits'] if cfg.soft_labels else state.hard
-    loss, g_img, g_lr, g_lab = mtt_grads(state.f, theta_start, target, t['images'], labels, t['log_lr'], plan, cfg.mode)
-    for name, p, gp in (('opt_img', t['images'], g_img), ('opt_lr', t['log_lr'], g_lr), ('opt_labels', t['label_logits'], g_lab)):
-        if gp is None: continue
+    loss, grads = 0., [torch.zeros_like(t[k]) for k in ('images', 'log_lr', 'label_logits')]
+    for traj, start, plan in (draws[i] for i in state.world.share(len(draws))):
+        theta_start, target = (unflatten(traj[e].to(dev), state.like) for e in (start, start + cfg.expert_epochs))
+        out = mtt_grads(state.f, theta_start, target, t['images'], labels, t['log_lr'], plan, cfg.mode)
+        loss += out[0].item() / len(draws)
+        for acc, gp in zip(grads, out[1:]):
+            if gp is not None: acc += gp / len(draws)
+    state.world.sum_(grads)
+    for name, p, gp in (('opt_img', t['images'], grads[0]), ('opt_lr', t['log_lr'], grads[1]), ('opt_labels', t['label_logits'], grads[2])):
+        if name == 'opt_labels' and not cfg.soft_labels: continue
         opt = state.stateful[name]
         opt.zero_grad(set_to_none=True)
         p.grad = gp
         opt.step()
-    return loss.item()
+    return loss
 
 def mtt_result(state):
     "The set, its labels (probabilities if learned) and the learned step size, which its evaluation trains with (as MTT)."

@@ -147,6 +147,8 @@ def dd_init(state, g: torch.Generator):
     real, cfg, dev, C = state.real, state.cfg, state.device, state.real.num_classes
     net = get_network(cfg.arch, real.channels, C, real.im_size, seed=cfg.seed, weight_init=cfg.weight_init).to(dev)
     state.net, state.f, state.init_states = net, functional_loss(net), _init_states(cfg, real, g)
+    state.world.check_split(cfg.n_nets if cfg.net_init == 'random' else 1, "dd's networks per iteration",
+                            "use net_init='random' with n_nets >= the number of processes, or fewer processes")
     names = dict(net.named_parameters())
     state.split = lambda s: {k: v.to(dev) for k, v in s.items() if k in names}
     # images (S, C*ipc, ...): step s holds ipc images of every class, sorted by class
@@ -177,16 +179,17 @@ def _record_accuracy(state, it: int):
     h['eval_iteration'].append(it); h['acc'].append(round(sum(accs) / len(accs), 2))
 
 def dd_step(state, it: int, g: torch.Generator) -> float:
-    "One outer iteration: a real batch, back-gradients from every initial network (averaged), one Adam step."
+    "One outer iteration: a real batch, back-gradients from every initial network (averaged; each process its share), one Adam step."
     cfg, real, t = state.cfg, state.real, state.tensors
     if cfg.eval_every and it % cfg.eval_every == 0: _record_accuracy(state, it)
     idx = torch.randint(len(real.train_y), (cfg.batch_size,), generator=g).to(state.device)
     grads, loss = [torch.zeros_like(p) for p in state.leaves], 0.
-    states = state.init_states()
-    for s in states:
+    states = state.init_states()  # every process draws them all
+    for s in (states[i] for i in state.world.share(len(states))):
         bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], cfg.hvp)
         for acc, gp in zip(grads, bg[1:]): acc += gp / len(states)
         loss += bg.loss.item() / len(states)
+    state.world.sum_(grads)
     opt, sched = state.stateful['opt'], state.stateful['sched']
     opt.zero_grad(set_to_none=True)
     for p, gp in zip(state.leaves, grads): p.grad = gp   # assigned, never accumulated into a possibly-None p.grad

@@ -39,7 +39,7 @@ def one_line(message) -> str:
     "A message on one line: a multi-line error or tensor repr, its whitespace collapsed."
     return ' '.join(str(message).split())
 
-def run_command(name: str, body, debug: bool = False, nproc: int = 1):
+def run_command(name: str, body, debug: bool = False, nproc: int = 1, device='auto'):
     """Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2.
     With `nproc` > 1, start `nproc` processes running this same command line instead (`launch`); in a launched process,
     `body` runs in the process group, and only rank 0 prints its result."""
@@ -54,7 +54,7 @@ def run_command(name: str, body, debug: bool = False, nproc: int = 1):
                     resume = (" The run continues from its last snapshot with --resume (with any --nproc)."
                               if '--checkpoint_every' in sys.argv else "")
                     raise RuntimeError(f"{e} (the processes' own messages are above).{resume}") from None
-            world = init_world()
+            world = init_world(device=device)
             if world.size > 1: who = f"{name} (rank {world.rank} of {world.size})"
             result = body()
     except KeyboardInterrupt: print(f"{who}: interrupted", file=sys.stderr); raise SystemExit(130)
@@ -280,7 +280,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
             log(config_table(type(spec['config'])))
             return spec_json(spec)
         return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard)
-    return run_command('dd_distill', body, debug, nproc)
+    return run_command('dd_distill', body, debug, nproc, device)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
 def _parse_protocols(protocol) -> list[str]:
@@ -369,7 +369,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
     return run_command('dd_eval', lambda: evaluate_file(
         file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, protocol, teacher, record, models=models,
         epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
-        teacher_epochs=teacher_epochs, temperature=temperature), debug, nproc)
+        teacher_epochs=teacher_epochs, temperature=temperature), debug, nproc, device)
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:
@@ -426,4 +426,4 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                debug: bool = False # show tracebacks
               ):
     "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
-    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug, nproc)
+    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug, nproc, device)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .data import check_choice, check_int
+from .data import check_choice, check_int, get_device
 from .engine import SYNC_EVERY, Config, World, current_world
 
 # %% auto #0
@@ -19,13 +19,14 @@ __all__ = ['BACKENDS', 'init_world', 'in_launched_run', 'launch', 'without_nproc
 BACKENDS = ('gloo', 'nccl')
 
 def init_world(backend: str | None = None, # 'nccl' (GPUs) or 'gloo' (CPUs); None: by the device (`DD_BACKEND` overrides)
-               timeout: float | None = None # seconds a collective waits for the others; None: `DD_TIMEOUT`, else 1800
+               timeout: float | None = None, # seconds a collective waits for the others; None: `DD_TIMEOUT`, else 1800
+               device='auto' # the run's device ('auto', 'cpu', 'cuda'): a CPU run uses gloo even where GPUs exist
               ) -> World:
     "Join the process group `torchrun` set up (its `WORLD_SIZE`, `RANK`, `LOCAL_RANK`, `MASTER_*` variables); one process without them."
     import torch.distributed as dist
     if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or dist.is_initialized(): return current_world()
     cuda = torch.cuda.is_available()
-    backend = backend or os.environ.get('DD_BACKEND') or ('nccl' if cuda else 'gloo')
+    backend = backend or os.environ.get('DD_BACKEND') or ('nccl' if get_device(device).type == 'cuda' else 'gloo')
     check_choice('distributed backend', backend, BACKENDS)
     if backend == 'nccl':
         if not cuda: raise ValueError("The nccl backend needs GPUs, and CUDA is not available here: use gloo (DD_BACKEND=gloo).")

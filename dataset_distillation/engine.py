@@ -161,7 +161,7 @@ def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.G
     else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
     return x.detach().clone().requires_grad_(True)
 
-# %% ../nbs/06_engine.ipynb #8f6ec50b
+# %% ../nbs/06_engine.ipynb #ec82febe
 class World:
     "The processes a run is split over (this is rank `rank` of `size`) and the collectives methods use; for one process, no-ops."
     def __init__(self, rank: int = 0, size: int = 1, device='cpu'): # device: where collectives run (cuda for nccl)

@@ -18,7 +18,6 @@ CONFIGS = {  # the papers' per-iteration work, with DC/DSA's outer loop cut to 2
 
 def worker(out, dataset, data, iters):
     "Run every config for `iters` iterations in this process (group); rank 0 writes the seconds per iteration."
-    import torch
     from dataset_distillation.distributed import init_world
     from dataset_distillation.data import load_dataset
     from dataset_distillation.engine import distill

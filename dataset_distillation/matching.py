@@ -20,9 +20,9 @@ from .engine import IMAGE_INITS, Config, Method, class_labels, class_rows, disti
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
-           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'gm_loss', 'net_seed', 'gm_iteration', 'DCConfig',
-           'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss', 'DMConfig',
-           'dm_init', 'dm_step', 'dm_result', 'distill_dm']
+           'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'class_batches', 'gm_loss', 'net_seed', 'gm_iteration',
+           'DCConfig', 'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss',
+           'DMConfig', 'dm_init', 'dm_step', 'dm_result', 'distill_dm']
 
 # %% ../nbs/09_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
@@ -85,6 +85,18 @@ def freeze_batchnorm(net: nn.Module, real: RealData, generator: torch.Generator,
         if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
 # %% ../nbs/09_matching.ipynb #55eed4a4
+def class_batches(real: RealData, syn: Tensor, ipc: int, generator: torch.Generator, batch_real: int = 256,
+                  strategy: str | None = None, # DSA strategy: one sampled transform per class, on both batches
+                  classes=None # the classes to yield (default: all); every class's draws are made, so the generator moves alike
+                 ):
+    "Per class `c`: `(c, real batch, its synthetic images)`, both augmented alike when `strategy` is given."
+    classes = range(real.num_classes) if classes is None else classes
+    for c in range(real.num_classes):
+        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
+        if c not in classes: continue
+        x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
+        yield (c, apply_dsa(x_real, aug), apply_dsa(x_syn, aug)) if strategy else (c, x_real, x_syn)
+
 def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator,
             params: list, dist: str = 'ours', batch_real: int = 256,
             strategy: str | None = None, # DSA strategy for Siamese augmentation; None: DC
@@ -92,12 +104,8 @@ def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generat
             classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
            ) -> Tensor:
     "Gradient-matching loss summed over classes: real gradients (no graph) against synthetic ones (with graph)."
-    loss, classes = 0, range(real.num_classes) if classes is None else classes
-    for c in range(real.num_classes):
-        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
-        if c not in classes: continue
-        x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
-        if strategy: x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
+    loss = 0
+    for c, x_real, x_syn in class_batches(real, syn, ipc, generator, batch_real, strategy, classes):
         gw_real = class_grads(fwd, net, params, x_real, c)
         gw_syn = class_grads(eager_forward, net, params, x_syn, c, create_graph=True)
         loss = loss + match_distance(gw_syn, gw_real, dist)
@@ -234,12 +242,8 @@ def dm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generat
             classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
            ) -> Tensor:
     "Distribution matching: per class, squared distance of the mean embeddings of real and synthetic images."
-    xs_real, xs_syn, classes = [], [], range(real.num_classes) if classes is None else classes
-    for c in range(real.num_classes):
-        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
-        if c not in classes: continue
-        x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
-        if strategy: x_real, x_syn = apply_dsa(x_real, aug), apply_dsa(x_syn, aug)
+    xs_real, xs_syn = [], []
+    for _, x_real, x_syn in class_batches(real, syn, ipc, generator, batch_real, strategy, classes):
         xs_real.append(x_real); xs_syn.append(x_syn)
     K = len(xs_real)
     with torch.no_grad(): mu_real = embed(net, torch.cat(xs_real)).view(K, batch_real, -1).mean(1)

@@ -295,7 +295,7 @@ def _teacher(path, real):
 
 def _missing(what: str): raise ValueError(f"give {what}")
 
-def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile=False,
+def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile='auto', together='auto',
                   allow_other_dataset=False, protocol='auto', teacher=None, record=False, **options) -> dict:
     "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
     check_data(data)
@@ -320,7 +320,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
                       f"protocol {','.join(protocols)}" + "".join(f", {k}={v}" for k, v in options.items()))
     out, records = {}, []
     for p in protocols:
-        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
+        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile, together=together,
                                  allow_other_dataset=allow_other_dataset, protocol=p, teacher=teacher_net, **options)
         for a, r in results.items():
             key = a if p == 'auto' else f'{a}/{p}'
@@ -358,7 +358,8 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
             nproc: int = 1, # processes to split the networks over on this machine (torchrun)
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
-            compile: bool = False, # train and test the networks through torch.compile (faster, same protocol)
+            compile: Param("torch.compile the networks: auto (from 200 steps per network), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
+            together: Param("train the networks at once (one vmapped forward): auto (on CUDA), on (--together alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
             allow_other_dataset: bool = False, # test a set on a --dataset other than its own (images re-normalised)
             debug: bool = False # show tracebacks
            ):
@@ -367,7 +368,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
     if file is None: return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
     return run_command('dd_eval', lambda: evaluate_file(
-        file, dataset, data, arch, device, download, quiet, compile, allow_other_dataset, protocol, teacher, record, models=models,
+        file, dataset, data, arch, device, download, quiet, compile, together, allow_other_dataset, protocol, teacher, record, models=models,
         epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
         teacher_epochs=teacher_epochs, temperature=temperature), debug, nproc, device)
 
@@ -398,7 +399,7 @@ def dd_show(file: str, # distilled set (.pt)
 
 # %% ../nbs/10_cli.ipynb #6b4ece86
 def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',
-                 download=False, quiet=False, compile=False) -> dict:
+                 download=False, quiet=False, compile='auto') -> dict:
     "Train experts into the folder `out` (see `dd_experts`); returns a summary."
     if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
     if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
@@ -422,7 +423,7 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                nproc: int = 1, # processes to split the experts over on this machine (torchrun)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
-               compile: bool = False, # train through torch.compile (faster on CPU, the same up to float rounding)
+               compile: Param("torch.compile the training: auto (from 200 steps), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
                debug: bool = False # show tracebacks
               ):
     "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."

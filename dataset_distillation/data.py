@@ -13,9 +13,10 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device', 'check_choice', 'check_int', 'LogProgress',
-           'progress_bar', 'data_root', 'RealData', 'load_mnist5k', 'load_dataset', 'sample_class', 'class_indices',
-           'sample_balanced', 'denormalize', 'show_images']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'KEPT_FREED_MEMORY', 'MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device',
+           'keep_freed_memory', 'check_choice', 'check_int', 'LogProgress', 'progress_bar', 'data_root', 'RealData',
+           'load_mnist5k', 'load_dataset', 'sample_class', 'class_indices', 'sample_balanced', 'denormalize',
+           'show_images']
 
 # %% ../nbs/01_data.ipynb #1224ffe3
 def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, else cpu), 'cpu', 'cuda' or 'cuda:N'
@@ -28,6 +29,24 @@ def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, 
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f"Device {device!r} requested but CUDA is not available here: use --device cpu (or auto).")
     return torch.device(device)
+
+# %% ../nbs/01_data.ipynb #fa85585a
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
+
+def keep_freed_memory(keep: bool = True # True: big blocks from the heap, kept when freed; False: mmap and trimming as glibc's defaults
+                     ) -> bool:
+    "Make glibc's `malloc` keep freed memory (no `mmap`/`munmap` per large tensor); False where there is no glibc."
+    import ctypes, ctypes.util
+    if not sys.platform.startswith('linux'): return False
+    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+    except OSError: return False
+    if not hasattr(libc, 'mallopt') or not hasattr(libc, 'gnu_get_libc_version'): return False  # musl and others
+    mmap_max, trim = (0, 2**30) if keep else (65536, 128 * 1024)  # glibc's defaults: 64k mmaps, trim above 128 kB
+    # (any mallopt call freezes glibc's sliding mmap threshold, so False is close to, not exactly, a fresh process;
+    #  DD_MALLOC=system at start-up is the exact default)
+    return bool(libc.mallopt(M_MMAP_MAX, mmap_max) and libc.mallopt(M_TRIM_THRESHOLD, trim))
+
+KEPT_FREED_MEMORY = os.environ.get('DD_MALLOC', 'keep') != 'system' and keep_freed_memory()
 
 # %% ../nbs/01_data.ipynb #b792339e
 def check_choice(what: str, # what the value is, e.g. 'dataset' or 'arch'

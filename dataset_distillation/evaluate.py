@@ -16,7 +16,7 @@ from .data import RealData, check_choice, check_int, get_device, progress_bar, s
 from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import augmenter, dsa_strategy
-from .train import Forward, test_accuracy, train_net, train_scheduled
+from .train import Forward, test_accuracy, train_net, train_scheduled, train_together, use_compile
 from .engine import Config, Method, class_labels, current_world, distill, option, pack
 
 # %% auto #0
@@ -84,7 +84,8 @@ def protocols_table() -> str:
     "`PROTOCOLS` as a Markdown table."
     return '| protocol | what networks learn |\n|---|---|\n' + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items())
 
-def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None, compile: bool = False
+def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None,
+                  compile='auto' # torch.compile its training: True, False or 'auto' (`use_compile`)
                  ) -> torch.nn.Module:
     "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
     check_int('teacher epochs', epochs)
@@ -92,8 +93,19 @@ def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed:
     net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
     g = torch.Generator().manual_seed(seed)
     train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
-              device=device, forward=Forward(compile))
+              device=device, forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256))))
     return net.eval()
+
+def _together(together, device, net, one_by_one: bool) -> bool:
+    "Whether `evaluate_set` trains its networks at once: 'auto' on CUDA where the protocol allows; True refused where it cannot."
+    together = {'on': True, 'off': False}.get(together, together) if isinstance(together, str) else together
+    check_choice('together', together, ('auto', True, False))
+    if together is False: return False
+    cannot = ('knowledge distillation and learned schedules are trained one by one' if one_by_one else
+              'BatchNorm networks are trained one by one' if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules())
+              else None)
+    if together is True and cannot: raise ValueError(f"together=True: {cannot}; use together='auto' or False.")
+    return cannot is None and (together is True or device.type == 'cuda')
 
 def evaluate_set(distilled: DistilledSet, real: RealData,
                  arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
@@ -103,7 +115,8 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                  augment='auto', # DSA strategy name, 'dc', a callable, None, or 'auto': the set's `info['eval_augment']`
                  lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
                  device=None, progress: bool = False,
-                 compile: bool = False, # train and test via `torch.compile` (`Forward`); scheduled sets: test only
+                 compile='auto', # train and test via `torch.compile`: True, False, or 'auto' (`use_compile`: from 200 steps per network)
+                 together='auto', # train the networks at once (`train_together`): True, False, or 'auto' (on CUDA, where it applies)
                  allow_other_dataset: bool = False, # test a set on a dataset other than its own (its images re-normalised)
                  protocol: str = 'auto', # one of `PROTOCOLS`: which labels, with or without augmentation
                  teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher` on `real` (seed `seed + models`)
@@ -124,7 +137,8 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     from_init = scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
-    extra, fwd = {}, Forward(compile)
+    steps = 0 if scheduled else epochs * math.ceil(len(distilled.images) / batch_size)  # per network
+    extra, fwd = {}, Forward(use_compile(compile, steps))
     if labels == 'kd':
         extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
         if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
@@ -133,17 +147,20 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     accs, world = [], current_world()  # under torchrun each process trains its block of the networks
     # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
-    for i in progress_bar(world.share(models), progress and world.main, desc=f'eval {arch}', leave=False):
-        net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device)
-        if from_init: net.load_state_dict(distilled.init_state)
-        if scheduled: train_scheduled(net, distilled, device)
-        else:
-            g = torch.Generator().manual_seed(seed + i)
-            train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
-                      weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd,
-                      teacher=teacher if labels == 'kd' else None, temperature=temperature)
-        accs.append(test_accuracy(net, real.test_x, real.test_y, forward=fwd))
-    accs = world.gather(accs)
+    mine = list(world.share(models))
+    nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device) for i in mine]
+    gens = [torch.Generator().manual_seed(seed + i) for i in mine]  # network i: its batches and augmentation draws
+    if _together(together, device, nets[0], labels == 'kd' or scheduled):
+        train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum, weight_decay,
+                       gens, [augmenter(augment, g) for g in gens])
+    else:
+        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}', leave=False):
+            if from_init: net.load_state_dict(distilled.init_state)
+            if scheduled: train_scheduled(net, distilled, device)
+            else: train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                            weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd,
+                            teacher=teacher if labels == 'kd' else None, temperature=temperature)
+    accs = world.gather([test_accuracy(net, real.test_x, real.test_y, forward=fwd) for net in nets])
     t = torch.tensor(accs)
     settings = dict(models=models, seed=seed) if scheduled else dict(
         models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,

@@ -15,7 +15,7 @@ from .data import RealData, check_choice, class_indices, sample_class
 from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
-from .train import Forward, eager_forward, train_epochs
+from .train import Forward, eager_forward, train_epochs, use_compile
 from .engine import IMAGE_INITS, Config, Method, class_labels, class_rows, distill, init_synthetic, option, pack, with_config
 
 # %% auto #0
@@ -175,11 +175,6 @@ class DSAConfig(DCConfig):
         if self.strategy is not None: parse_strategy(self.strategy)
 
 # %% ../nbs/09_matching.ipynb #73806c08
-def _use_compile(compile, steps: int) -> bool:
-    if compile == 'auto': return steps >= 100
-    if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto', got {compile!r}.")
-    return compile
-
 def _dc_eval_augment(dataset): return 'crop_scale_rotate' if dataset in ('MNIST', 'MNIST5k') else None
 
 def gm_init(state, g: torch.Generator, compile='auto'):
@@ -187,7 +182,7 @@ def gm_init(state, g: torch.Generator, compile='auto'):
     real, cfg = state.real, state.cfg
     state.loops = cfg.loops()
     state.strategy = (cfg.strategy or dsa_strategy(real.name)) if cfg.method == 'dsa' else None
-    state.fwd = Forward(_use_compile(compile, cfg.iterations * state.loops[0]))
+    state.fwd = Forward(use_compile(compile, cfg.iterations * state.loops[0]))
     syn = init_synthetic(real, cfg.ipc, cfg.image_init, g)
     state.tensors, state.images = dict(syn=syn), syn
     state.classes, mine = class_rows(state.world, real.num_classes, cfg.ipc, syn.device)
@@ -213,7 +208,7 @@ DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
 @with_config(DCConfig)
 def distill_dc(real: RealData, # the real dataset
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
-               compile='auto', # torch.compile the real passes: True, False, or 'auto' (when >= 100 outer steps)
+               compile='auto', # torch.compile the real passes: True, False, or 'auto' (when >= 200 outer steps)
                **config) -> DistilledSet:
     "Dataset Condensation (Zhao et al. 2021): match per-class gradients of real and synthetic batches."
     return distill(DC, real, DCConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
@@ -239,16 +234,16 @@ def embed(net: nn.Module, x: Tensor) -> Tensor:
 # %% ../nbs/09_matching.ipynb #780eaa83
 def dm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator, batch_real: int = 256,
             strategy: str | None = None,
-            classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
+            classes=None, # the classes to match (default: all); every class's draws are made, so the generator moves alike
+            embed_real=embed # the embedding of the real batches, e.g. `Forward(True, embed)` (compiled)
            ) -> Tensor:
     "Distribution matching: per class, squared distance of the mean embeddings of real and synthetic images."
-    xs_real, xs_syn = [], []
+    mus_real, xs_syn = [], []
     for _, x_real, x_syn in class_batches(real, syn, ipc, generator, batch_real, strategy, classes):
-        xs_real.append(x_real); xs_syn.append(x_syn)
-    K = len(xs_real)
-    with torch.no_grad(): mu_real = embed(net, torch.cat(xs_real)).view(K, batch_real, -1).mean(1)
-    mu_syn = embed(net, torch.cat(xs_syn)).view(K, ipc, -1).mean(1)
-    return ((mu_real - mu_syn)**2).sum()
+        with torch.no_grad(): mus_real.append(embed_real(net, x_real).mean(0))
+        xs_syn.append(x_syn)
+    mu_syn = embed(net, torch.cat(xs_syn)).view(len(xs_syn), ipc, -1).mean(1)
+    return ((torch.stack(mus_real) - mu_syn)**2).sum()
 
 # %% ../nbs/09_matching.ipynb #6b963437
 @dataclass(frozen=True)
@@ -267,8 +262,9 @@ class DMConfig(Config):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-def dm_init(state, g: torch.Generator):
+def dm_init(state, g: torch.Generator, compile='auto'):
     cfg = state.cfg
+    state.embed_real = Forward(use_compile(compile, cfg.iterations), embed)
     strategy = cfg.strategy or dsa_strategy(state.real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
     syn = init_synthetic(state.real, cfg.ipc, cfg.image_init, g)
@@ -282,7 +278,7 @@ def dm_step(state, it: int, g: torch.Generator) -> float:
     real, cfg, syn, opt_img = state.real, state.cfg, state.tensors['syn'], state.stateful['opt_img']
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
-    class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy, state.classes)
+    class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy, state.classes, state.embed_real)
     opt_img.zero_grad(set_to_none=True)
     class_loss.backward()
     opt_img.step()
@@ -296,6 +292,7 @@ DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img')
 @with_config(DMConfig)
 def distill_dm(real: RealData, # the real dataset
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
+               compile='auto', # torch.compile the real embeddings: True, False, or 'auto' (from 200 iterations)
                **config) -> DistilledSet:
     "Distribution Matching (Zhao & Bilen 2023): match per-class mean embeddings of randomly initialised networks."
-    return distill(DM, real, DMConfig.of(**config), device, progress, checkpoint, callback, log=log)
+    return distill(DM, real, DMConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #9bbad969
 from __future__ import annotations
-import warnings
+import copy, warnings
 
 import torch
 import torch.nn.functional as F
@@ -14,25 +14,35 @@ from .data import get_device
 from .distilled import DistilledSet
 
 # %% auto #0
-__all__ = ['eager_forward', 'Forward', 'train_epochs', 'train_net', 'test_accuracy', 'train_scheduled']
+__all__ = ['eager_forward', 'use_compile', 'Forward', 'train_epochs', 'protocol_sgd', 'train_net', 'test_accuracy',
+           'train_together', 'train_scheduled']
 
 # %% ../nbs/05_train.ipynb #e8afbbae
 def eager_forward(net: nn.Module, x: Tensor) -> Tensor:
     "`net(x)`: the plain forward pass, as a function of the network."
     return net(x)
 
+def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the command lines write them)
+                steps: int # optimiser steps (or passes) the run will make
+               ) -> bool:
+    "Whether to `torch.compile`: as given, or for 'auto' when the run makes at least 200 steps (compiling costs seconds)."
+    compile = {'on': True, 'off': False}.get(compile, compile)
+    if compile == 'auto': return steps >= 200
+    if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
+    return compile
+
 class Forward:
-    "`net(x)`, optionally through `torch.compile` (fused kernels), falling back to eager if compiling fails."
-    def __init__(self, compile: bool = False):
-        self.fn = torch.compile(eager_forward, dynamic=False) if compile else eager_forward
+    "`fn(net, x)` (by default `net(x)`), optionally through `torch.compile` (fused kernels), falling back to eager if compiling fails."
+    def __init__(self, compile: bool = False, fn=eager_forward):
+        self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
     def __call__(self, net, x):
         x = x.contiguous()  # compiled code is specialised on strides: augmented batches would recompile
         try: return self.fn(net, x)
         except Exception as e:
-            if self.fn is eager_forward: raise
+            if self.fn is self.eager: raise
             warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); continuing without it (compile=False).")
-            self.fn = eager_forward
-            return eager_forward(net, x)
+            self.fn = self.eager
+            return self.eager(net, x)
 
 # %% ../nbs/05_train.ipynb #0b4aa860
 def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors
@@ -57,6 +67,11 @@ def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tenso
             loss.backward()
             opt.step()
 
+def protocol_sgd(params, epochs: int, lr: float, momentum: float, weight_decay: float):
+    "The evaluation protocol's optimiser: SGD, and its learning rate x0.1 after `epochs//2` epochs (`sched.step()` per epoch)."
+    opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    return opt, torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
+
 def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tensors (labels: indices or probabilities)
               epochs: int, # passes over the data; the learning rate drops x0.1 at `epochs//2`
               lr: float = 0.01, batch_size: int = 256,
@@ -71,8 +86,7 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
     device = get_device(device) if device is not None else next(net.parameters()).device
     net.to(device)
     x, y = x.to(device), y.to(device)
-    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
+    opt, sched = protocol_sgd(net.parameters(), epochs, lr, momentum, weight_decay)
     for _ in range(epochs):
         train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward, teacher, temperature)
         sched.step()  # after the epoch's optimiser steps, as torch expects
@@ -88,6 +102,39 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
     correct = sum((forward(net, xb.to(device)).argmax(1) == yb.to(device)).sum().item()
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
+
+# %% ../nbs/05_train.ipynb #6f718f18
+def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
+                   epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
+                   generators: list | None = None, # one per network: its batch order (and its augmentation's draws)
+                   augments: list | None = None # one callable (or None) per network
+                  ) -> list:
+    "Train `nets` in place as `train_net` trains each, all at once: stacked parameters, one `vmap`ped forward per step."
+    from torch.func import functional_call, stack_module_state, vmap
+    N = len(nets)
+    generators, augments = generators or [None] * N, augments or [None] * N
+    if len({type(n) for n in nets}) != 1: raise ValueError("train_together needs networks of one architecture")
+    if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in nets[0].modules()):
+        raise ValueError("train_together cannot train BatchNorm networks (running statistics): train them one by one (train_net)")
+    for n in nets: n.train()
+    params, buffers = stack_module_state(nets)
+    base = copy.deepcopy(nets[0]).to('meta')
+    fwd = vmap(lambda p, b, xb: functional_call(base, (p, b), (xb,)))
+    opt, sched = protocol_sgd(list(params.values()), epochs, lr, momentum, weight_decay)
+    for _ in range(epochs):
+        batches = zip(*[torch.randperm(len(x), generator=g).to(x.device).split(batch_size) for g in generators])
+        for idxs in batches:  # step k of every network: each its own indices, the same batch size
+            xb = torch.stack([x[i] if a is None else a(x[i]) for i, a in zip(idxs, augments)])
+            out = fwd(params, buffers, xb)
+            loss = sum(F.cross_entropy(out[n], y[i]) for n, i in enumerate(idxs))  # network n gets its own gradient
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        sched.step()
+    with torch.no_grad():
+        for n, net in enumerate(nets):
+            for name, p in net.named_parameters(): p.copy_(params[name][n])
+    return nets
 
 # %% ../nbs/05_train.ipynb #a0867302
 def train_scheduled(net: nn.Module, distilled: DistilledSet, device=None) -> nn.Module:

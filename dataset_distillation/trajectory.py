@@ -17,7 +17,7 @@ from .data import RealData, check_int, get_device, progress_bar
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
 from .distilled import DistilledSet, clean_temp, read_record, save_record
-from .train import Forward, train_epochs
+from .train import Forward, train_epochs, use_compile
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
 from .engine import IMAGE_INITS, Config, Method, class_labels, current_world, distill, init_synthetic, option, pack, with_config
 
@@ -42,7 +42,7 @@ def train_experts(real: RealData, # the real data the experts learn
                   strategy: str | None = None, # DSA augmentation of every batch; None: `dsa_strategy(real.name)`; 'none': off
                   seed: int = 0, # expert i is seeded with `seed * 1000 + i`
                   device='auto', progress: bool = True,
-                  compile: bool = False # train through `torch.compile` (`Forward`): faster, the same up to float rounding
+                  compile='auto' # train through `torch.compile`: True, False or 'auto' (`use_compile`); the same up to float rounding
                  ) -> list[Path]:
     "Train `n_experts` networks on `real`, recording their parameters at every epoch; one file each, skipping existing ones."
     check_int('n_experts', n_experts); check_int('epochs', epochs); check_int('seed', seed, 0)
@@ -51,7 +51,7 @@ def train_experts(real: RealData, # the real data the experts learn
     device, folder = get_device(device), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     real = real.to(device) if real.train_x.device != device else real
-    paths, forward = [expert_path(folder, i) for i in range(n_experts)], Forward(compile)
+    paths, forward = [expert_path(folder, i) for i in range(n_experts)], Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / batch_size)))
     for path in paths: clean_temp(path)  # the half-written file of an interrupted run, if any
     world = current_world()  # under torchrun each process trains its own block of experts: no two write one file
     mine = [(i, paths[i]) for i in world.share(n_experts)]

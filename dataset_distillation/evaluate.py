@@ -154,7 +154,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
         train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum, weight_decay,
                        gens, [augmenter(augment, g) for g in gens])
     else:
-        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}', leave=False):
+        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}'):  # in logs: a line per network
             if from_init: net.load_state_dict(distilled.init_state)
             if scheduled: train_scheduled(net, distilled, device)
             else: train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,

@@ -103,7 +103,7 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
 
-# %% ../nbs/05_train.ipynb #6f718f18
+# %% ../nbs/05_train.ipynb #d626ca59
 def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
                    epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
                    generators: list | None = None, # one per network: its batch order (and its augmentation's draws)

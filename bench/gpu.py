@@ -28,42 +28,44 @@ ROWS = {  # name: (method, the paper's per-iteration config, what it is)
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--iters', type=int, default=3); ap.add_argument('--data', default=None)
-    ap.add_argument('--rows', default=','.join(ROWS) + ',eval')
+    ap.add_argument('--rows', default=','.join(ROWS) + ',eval'); ap.add_argument('--epochs', type=int, default=300)
+    ap.add_argument('--device', default='cuda', help='cuda; cpu only to check the script itself (no memory column)')
     a = ap.parse_args()
-    if not torch.cuda.is_available(): raise SystemExit('bench/gpu.py: no CUDA device visible to torch')
+    cuda = a.device == 'cuda'
+    if cuda and not torch.cuda.is_available(): raise SystemExit('bench/gpu.py: no CUDA device visible to torch')
     from dataset_distillation.data import load_dataset
     from dataset_distillation.evaluate import distill_random, evaluate_set
     from dataset_distillation.trajectory import train_experts
     torch.backends.cudnn.benchmark = True
     try: real = load_dataset('MNIST', a.data)
     except (FileNotFoundError, ValueError): real = load_dataset('MNIST5k')
-    real = real.to('cuda')
-    print(f'{torch.cuda.get_device_name()}; torch {torch.__version__}; {real.name}', flush=True)
-    sync, table = torch.cuda.synchronize, []
+    real = real.to(a.device)
+    print(f'{torch.cuda.get_device_name() if cuda else "CPU"}; torch {torch.__version__}; {real.name}', flush=True)
+    sync, table = (torch.cuda.synchronize if cuda else lambda: None), []
+    peak = (lambda: torch.cuda.max_memory_allocated() / 2**20) if cuda else (lambda: None)
     experts = Path(tempfile.mkdtemp()) / 'experts'
     for row in a.rows.split(','):
-        torch.cuda.reset_peak_memory_stats()
+        if cuda: torch.cuda.reset_peak_memory_stats()
         if row == 'eval':
             s = distill_random(real, ipc=10, seed=0)
             times = {}
             for together in (False, True, False, True):  # alternated; the first of each compiles or warms up
                 sync(); t = time.perf_counter()
-                r = evaluate_set(s, real, models=5, epochs=300, together=together, augment='color_crop_cutout_scale_rotate')
+                r = evaluate_set(s, real, models=5, epochs=a.epochs, together=together, device=a.device, augment='color_crop_cutout_scale_rotate')
                 sync(); times.setdefault(together, []).append((time.perf_counter() - t, r['mean'], r['std']))
                 print(f'  eval together={together}: {times[together][-1][0]:.1f} s, {r["mean"]:.2f} +- {r["std"]:.2f} %', flush=True)
             for together, label in ((False, 'one by one'), (True, 'together')):
                 sec, mean, std = times[together][-1]
-                table.append((f'evaluation, 5 ConvNets x 300 epochs on 100 images, {label} ({mean:.2f} ± {std:.2f} %)', sec, None))
-            table[-1] = (*table[-1][:2], torch.cuda.max_memory_allocated() / 2**20)
+                table.append((f'evaluation, 5 ConvNets x {a.epochs} epochs on 100 images, {label} ({mean:.2f} ± {std:.2f} %)', sec, None))
+            table[-1] = (*table[-1][:2], peak())
             continue
         name, cfg, what = ROWS[row]
-        opts = {}
         if name == 'mtt':
-            train_experts(real, experts, n_experts=2, epochs=4, device='cuda', progress=False)  # once; reused after
+            train_experts(real, experts, n_experts=2, epochs=4, device=a.device, progress=False)  # once; reused after
             cfg = dict(cfg, experts=str(experts))
-        r = iteration_times(name, cfg, real, a.iters, device='cuda', sync=sync, **opts)
+        r = iteration_times(name, cfg, real, a.iters, device=a.device, sync=sync)
         per = statistics.median(r['per_iteration'])
-        table.append((what, per, torch.cuda.max_memory_allocated() / 2**20))
+        table.append((what, per, peak()))
         print(f'  {row}: first {r["first"]:.2f} s, then {", ".join(f"{t:.3f}" for t in r["per_iteration"])} s', flush=True)
     print('\n| run | seconds (per outer iteration; evaluation: whole call) | peak GPU memory (MiB) |\n|---|---|---|')
     for what, sec, mem in table: print(f'| {what} | {sec:.3f} | {"" if mem is None else f"{mem:.0f}"} |')

@@ -30,7 +30,7 @@ def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, 
         raise ValueError(f"Device {device!r} requested but CUDA is not available here: use --device cpu (or auto).")
     return torch.device(device)
 
-# %% ../nbs/01_data.ipynb #bdae5b52
+# %% ../nbs/01_data.ipynb #fc269cda
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
 
 def keep_freed_memory(keep: bool = True # True: big blocks from the heap, kept when freed; False: mmap and trimming as glibc's defaults

@@ -139,18 +139,19 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
     steps = 0 if scheduled else epochs * math.ceil(len(distilled.images) / batch_size)  # per network
     extra, fwd = {}, Forward(use_compile(compile, steps))
-    if labels == 'kd':
-        extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
-        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
-        teacher = teacher.to(device).eval()
-        extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
-    accs, world = [], current_world()  # under torchrun each process trains its block of the networks
+    world = current_world()  # under torchrun each process trains its block of the networks
     # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
     mine = list(world.share(models))
     nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device) for i in mine]
     gens = [torch.Generator().manual_seed(seed + i) for i in mine]  # network i: its batches and augmentation draws
-    if _together(together, device, nets[0], labels == 'kd' or scheduled):
+    at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size), labels == 'kd' or scheduled)
+    if labels == 'kd':
+        extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
+        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
+        teacher = teacher.to(device).eval()
+        extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
+    if at_once and nets:  # (a process may have no networks of its own)
         train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum, weight_decay,
                        gens, [augmenter(augment, g) for g in gens])
     else:

@@ -26,7 +26,7 @@ def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the comma
                 steps: int # optimiser steps (or passes) the run will make
                ) -> bool:
     "Whether to `torch.compile`: as given, or for 'auto' when the run makes at least 200 steps (compiling costs seconds)."
-    compile = {'on': True, 'off': False}.get(compile, compile)
+    if isinstance(compile, str): compile = {'on': True, 'off': False}.get(compile, compile)
     if compile == 'auto': return steps >= 200
     if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
     return compile
@@ -103,7 +103,7 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
 
-# %% ../nbs/05_train.ipynb #d626ca59
+# %% ../nbs/05_train.ipynb #446282b5
 def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
                    epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
                    generators: list | None = None, # one per network: its batch order (and its augmentation's draws)

@@ -36,10 +36,9 @@ M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
 def keep_freed_memory(keep: bool = True # True: big blocks from the heap, kept when freed; False: mmap and trimming as glibc's defaults
                      ) -> bool:
     "Make glibc's `malloc` keep freed memory (no `mmap`/`munmap` per large tensor); False where there is no glibc."
-    import ctypes, ctypes.util
+    import ctypes
     if not sys.platform.startswith('linux'): return False
-    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
-    except OSError: return False
+    libc = ctypes.CDLL(None)  # the symbols already loaded in this process, the C library's among them
     if not hasattr(libc, 'mallopt') or not hasattr(libc, 'gnu_get_libc_version'): return False  # musl and others
     mmap_max, trim = (0, 2**30) if keep else (65536, 128 * 1024)  # glibc's defaults: 64k mmaps, trim above 128 kB
     # (any mallopt call freezes glibc's sliding mmap threshold, so False is close to, not exactly, a fresh process;

@@ -8,7 +8,9 @@ epochs, distillations of 200 steps or more, so it is forced on for the short tim
 Each measurement runs in its own process (`--worker`), `before` and `after` alternately, so that both start from a fresh
 allocator and meet the same load. Rows:
 - eval: `evaluate_set` of a 100-image set (MNIST, 10 random real images per class), ConvNet, 5 networks x 300 epochs with
-  the DSA augmentation, the whole call timed (compiling included); the accuracies of both are printed.
+  the DSA augmentation, the whole call timed (compiling included); the accuracies of both are printed. It also runs
+  `plain`: the same protocol written as a plain eager PyTorch loop (`plain_evaluation`, glibc's allocator), which a user
+  would write without this package; with the same seeds it gives the same accuracies as `before`.
 - dc / dsa / dm / dd: seconds per outer iteration at the papers' per-iteration settings (DC/DSA at ipc 10 cut to 2 image
   updates with the 50 network epochs between them), the first (compiling) iteration excluded; the loss of each iteration
   of both, for the same seed, compared.
@@ -40,6 +42,31 @@ def dm_loss_before(net, syn, real, ipc, generator, batch_real=256, strategy=None
     mu_syn = embed(net, torch.cat(xs_syn)).view(K, ipc, -1).mean(1)
     return ((mu_real - mu_syn)**2).sum()
 
+EVAL_AUGMENT = 'color_crop_cutout_scale_rotate'  # the DSA strategy for MNIST
+
+def plain_evaluation(x, y, real, models: int, epochs: int, strategy: str) -> list:
+    "The evaluation protocol as a plain eager PyTorch loop (no package training code): accuracies of `models` ConvNets."
+    import torch, torch.nn.functional as F
+    from dataset_distillation.models import get_network
+    from dataset_distillation.augment import make_augment
+    accs = []
+    for i in range(models):  # network i: seed i for its weights, its batches and its augmentation draws
+        net, g = get_network('ConvNet', real.channels, real.num_classes, real.im_size, seed=i), torch.Generator().manual_seed(i)
+        augment = make_augment(strategy, g)
+        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+        sched = torch.optim.lr_scheduler.MultiStepLR(opt, [epochs // 2], 0.1)
+        net.train()
+        for _ in range(epochs):
+            for idx in torch.randperm(len(x), generator=g).split(256):
+                loss = F.cross_entropy(net(augment(x[idx])), y[idx])
+                opt.zero_grad(); loss.backward(); opt.step()
+            sched.step()
+        net.eval()
+        with torch.no_grad():
+            correct = sum((net(xb).argmax(1) == yb).sum().item() for xb, yb in zip(real.test_x.split(1024), real.test_y.split(1024)))
+        accs.append(round(100 * correct / len(real.test_y), 2))
+    return accs
+
 def worker(row, mode, a):
     "One measurement in this process; prints one JSON line."
     import torch
@@ -47,19 +74,23 @@ def worker(row, mode, a):
     from dataset_distillation.data import load_dataset
     torch.set_num_threads(a.threads)
     before = mode == 'before'
-    assert data.KEPT_FREED_MEMORY == (not before), 'DD_MALLOC not as the mode says'
+    assert data.KEPT_FREED_MEMORY == (mode == 'after'), 'DD_MALLOC not as the mode says'
     try: real = load_dataset('MNIST', a.data)
     except (FileNotFoundError, ValueError): real = load_dataset('MNIST5k')
     if row == 'eval':
         from dataset_distillation.evaluate import distill_random, evaluate_set
         s = distill_random(real, ipc=10, seed=0)
         t = time.perf_counter()
-        r = evaluate_set(s, real, models=a.models, epochs=a.epochs, augment='color_crop_cutout_scale_rotate',
+        if mode == 'plain':
+            accs = plain_evaluation(s.images, s.labels, real, a.models, a.epochs, EVAL_AUGMENT)
+            return dict(seconds=time.perf_counter() - t, accs=accs, mean=statistics.mean(accs), std=statistics.pstdev(accs),
+                        dataset=real.name)
+        r = evaluate_set(s, real, models=a.models, epochs=a.epochs, augment=EVAL_AUGMENT,
                          compile=False if before else 'auto')
         return dict(seconds=time.perf_counter() - t, accs=r['accs'], mean=r['mean'], std=r['std'], dataset=real.name)
     name, cfg, _ = ROWS[row]
     if before and name == 'dm': matching.dm_loss = dm_loss_before
-    opts = {} if name == 'dd' else dict(compile=not before)
+    opts = dict(compile=not before)
     return dict(**iteration_times(name, cfg, real, a.iters, **opts), dataset=real.name)
 
 def iteration_times(name, cfg: dict, real, iters: int, device='auto', sync=lambda: None, **opts) -> dict:
@@ -74,7 +105,7 @@ def iteration_times(name, cfg: dict, real, iters: int, device='auto', sync=lambd
     return dict(first=stamps[0] - t0, per_iteration=[b - a for a, b in zip(stamps, stamps[1:])], losses=losses)
 
 def run_worker(row, mode, a):
-    env = {**os.environ, 'DD_MALLOC': 'system' if mode == 'before' else 'keep', 'OMP_NUM_THREADS': str(a.threads)}
+    env = {**os.environ, 'DD_MALLOC': 'keep' if mode == 'after' else 'system', 'OMP_NUM_THREADS': str(a.threads)}
     cmd = [sys.executable, __file__, '--worker', row, '--mode', mode, '--iters', str(a.iters), '--models', str(a.models),
            '--epochs', str(a.epochs), '--threads', str(a.threads)] + (['--data', a.data] if a.data else [])
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -97,7 +128,8 @@ if __name__ == '__main__':
     for row in a.rows.split(','):
         res = {'before': [], 'after': []}
         for rep in range(1 if row == 'eval' else a.reps):
-            for mode in ('before', 'after'):
+            for mode in ('plain', 'before', 'after') if row == 'eval' else ('before', 'after'):
+                res.setdefault(mode, [])
                 r = run_worker(row, mode, a); res[mode].append(r)
                 if row == 'eval':
                     print(f'  eval {mode}: {r["seconds"]:.1f} s, {r["mean"]:.2f} +- {r["std"]:.2f} % {r["accs"]}', flush=True)
@@ -109,6 +141,10 @@ if __name__ == '__main__':
             what = f'evaluation, {a.models} ConvNets x {a.epochs} epochs, 100 images ({b["dataset"]}), whole call'
             note = f'{b["mean"]:.2f} ± {b["std"]:.2f} vs {f["mean"]:.2f} ± {f["std"]:.2f} %'
             table.append((what, b['seconds'], f['seconds'], note))
+            p = res['plain'][0]
+            table.append((what.replace('evaluation', 'the same evaluation as a plain eager PyTorch loop (before) against ours (after)'),
+                          p['seconds'], f['seconds'], f'{p["mean"]:.2f} ± {p["std"]:.2f} vs {f["mean"]:.2f} ± {f["std"]:.2f} %'
+                          + ('; plain = our eager code, network by network' if p['accs'] == b['accs'] else '')))
         else:
             tb = statistics.median(t for r in res['before'] for t in r['per_iteration'])
             tf = statistics.median(t for r in res['after'] for t in r['per_iteration'])

@@ -14,10 +14,11 @@ from torch import Tensor
 from torch.func import functional_call, grad, jvp
 
 from .data import check_choice
+from .train import Forward
 
 # %% auto #0
 __all__ = ['HVPS', 'batch_stats_net', 'functional_loss', 'params_of', 'step_batches', 'unroll', 'hvp_double', 'hvp_fwdrev',
-           'reverse_sweep', 'truncated_sweep']
+           'hvp_reverse', 'compiled_hvp', 'reverse_sweep', 'truncated_sweep']
 
 # %% ../nbs/07b_backgrad.ipynb #19b63c84
 def batch_stats_net(net: nn.Module) -> nn.Module:
@@ -92,7 +93,29 @@ def hvp_fwdrev(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     (g, _), (hv, hx) = jvp(lambda th, x: grad(f, argnums=(0, 1))(th, x, y), (theta, x), (v, torch.zeros_like(x)))
     return g, hv, hx, None
 
-HVPS = {'double': hvp_double, 'fwdrev': hvp_fwdrev}
+def hvp_reverse(f, theta: dict, x: Tensor, y: Tensor, v: dict):
+    "`hvp_double`'s products (reverse over reverse) written with `torch.func`, so that `torch.compile` can trace the whole of it."
+    def gv(th, x, y):  # <g, v>, and g itself as an auxiliary output
+        g = grad(f)(th, x, y)
+        return sum((g[k] * v[k]).sum() for k in g), g
+    if y.is_floating_point():
+        (hv, hx, hy), g = grad(gv, argnums=(0, 1, 2), has_aux=True)(theta, x, y)
+        return g, hv, hx, hy
+    (hv, hx), g = grad(lambda th, x: gv(th, x, y), argnums=(0, 1), has_aux=True)(theta, x)
+    return g, hv, hx, None
+
+HVPS = {'double': hvp_double, 'fwdrev': hvp_fwdrev, 'reverse': hvp_reverse}
+
+def compiled_hvp(hvp: str = 'double'):
+    "The product `hvp` through `torch.compile` (falling back to eager if compiling fails); 'double' compiles as its twin 'reverse'."
+    check_choice('hvp', hvp, HVPS)
+    return Forward(True, HVPS['reverse' if hvp == 'double' else hvp])
+
+def _hvp_fn(hvp):
+    "A product function: `hvp` itself if callable (e.g. `compiled_hvp()`), else `HVPS[hvp]`."
+    if callable(hvp): return hvp
+    check_choice('hvp', hvp, HVPS)
+    return HVPS[hvp]
 
 # %% ../nbs/07b_backgrad.ipynb #cbc3c4bc
 def reverse_sweep(f, # loss `f(theta, x, y)`
@@ -101,26 +124,24 @@ def reverse_sweep(f, # loss `f(theta, x, y)`
                   etas: Tensor, # (T,) step sizes
                   v: dict, # dL/dtheta_T
                   back: Callable, # `back(t, gx, gy)` receives dL/dx_t and dL/dy_t (None for class labels)
-                  hvp: str = 'double' # 'double' or 'fwdrev' (see `HVPS`)
+                  hvp = 'double' # a name in `HVPS`, or a product function such as `compiled_hvp()`
                  ) -> tuple[Tensor, dict]:
     "Back-gradients of an unroll: `(dL/deta, dL/dtheta_0)`, calling `back` with each step's input gradients."
-    check_choice('hvp', hvp, HVPS)
-    g_eta = torch.zeros_like(etas)
+    hvp, g_eta = _hvp_fn(hvp), torch.zeros_like(etas)
     for t in reversed(range(len(etas))):
         x, y = batch(t)
-        g, hv, hx, hy = HVPS[hvp](f, thetas.pop(), x, y, v)   # theta_t is freed once used
+        g, hv, hx, hy = hvp(f, thetas.pop(), x, y, v)   # theta_t is freed once used
         g_eta[t] = -sum((g[k] * v[k]).sum() for k in v)
         back(t, -etas[t] * hx, None if hy is None else -etas[t] * hy)
         v = {k: v[k] - etas[t] * hv[k] for k in v}    # dL/dtheta_t
     return g_eta, v
 
-def truncated_sweep(f, theta0: dict, batch: Callable, etas: Tensor, v: dict, back: Callable, hvp: str = 'double') -> Tensor:
+def truncated_sweep(f, theta0: dict, batch: Callable, etas: Tensor, v: dict, back: Callable, hvp='double') -> Tensor:
     "TESLA's estimator: `v = dL/dtheta_T` held fixed at every step, recomputing theta_t forward: constant memory, `dL/deta` returned."
-    check_choice('hvp', hvp, HVPS)
-    theta, g_eta = {k: p.detach() for k, p in theta0.items()}, torch.zeros_like(etas)
+    hvp, theta, g_eta = _hvp_fn(hvp), {k: p.detach() for k, p in theta0.items()}, torch.zeros_like(etas)
     for t in range(len(etas)):
         x, y = batch(t)
-        g, _, hx, hy = HVPS[hvp](f, theta, x, y, v)
+        g, _, hx, hy = hvp(f, theta, x, y, v)
         g_eta[t] = -sum((g[k] * v[k]).sum() for k in v)
         back(t, -etas[t] * hx, None if hy is None else -etas[t] * hy)
         theta = {k: theta[k] - etas[t] * g[k] for k in theta}

@@ -32,17 +32,18 @@ def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the comma
     return compile
 
 class Forward:
-    "`fn(net, x)` (by default `net(x)`), optionally through `torch.compile` (fused kernels), falling back to eager if compiling fails."
+    "`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if compiling fails."
     def __init__(self, compile: bool = False, fn=eager_forward):
         self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
-    def __call__(self, net, x):
-        x = x.contiguous()  # compiled code is specialised on strides: augmented batches would recompile
-        try: return self.fn(net, x)
+    def __call__(self, *args):
+        # compiled code is specialised on strides: augmented batches would recompile
+        args = [a.contiguous() if isinstance(a, torch.Tensor) else a for a in args]
+        try: return self.fn(*args)
         except Exception as e:
             if self.fn is self.eager: raise
             warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); continuing without it (compile=False).")
             self.fn = self.eager
-            return self.eager(net, x)
+            return self.eager(*args)
 
 # %% ../nbs/05_train.ipynb #0b4aa860
 def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors

@@ -14,7 +14,8 @@ from torch import Tensor
 from torch.func import functional_call
 
 from .data import sample_balanced
-from .backgrad import HVPS, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
+from .train import use_compile
+from .backgrad import HVPS, compiled_hvp, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
 from .models import NETWORKS, WEIGHT_INITS, get_network
 from .distilled import DistilledSet
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
@@ -106,7 +107,7 @@ class DDConfig(Config):
     soft_labels: bool = option(False, "also learn label logits (stored as probabilities)")
     image_init: str = option('noise', "initial images: Gaussian 'noise' (the paper) or random 'real' ones", choices=IMAGE_INITS)
     pretrained: str | None = option(None, "net_init='pretrained': a file saved with torch.save(net.state_dict())")
-    hvp: str = option('double', "Hessian-vector product: 'double' backward or 'fwdrev' (forward-over-reverse)", choices=tuple(HVPS))
+    hvp: str = option('double', "Hessian-vector product: 'double' backward, 'fwdrev' (forward-over-reverse) or 'reverse' ('double' in torch.func); compiled runs use compiled_hvp(hvp)", choices=tuple(HVPS))
     eval_every: int = option(0, "record test accuracy every this many iterations (0: never)", minimum=0)
     eval_size: int = option(2000, "test images for those curves")
     seed: int = option(0, "seeds the images, the real batches and the networks", minimum=0)
@@ -142,9 +143,10 @@ def schedule_accuracy(f, net: nn.Module, theta0: dict, images: Tensor, labels: T
     return 100 * correct / len(test_y)
 
 # %% ../nbs/08_unrolled.ipynb #5d9387be
-def dd_init(state, g: torch.Generator):
+def dd_init(state, g: torch.Generator, compile='auto'):
     "The learned leaves (images by step, raw step sizes, label logits), their Adam optimiser and schedule, the networks."
     real, cfg, dev, C = state.real, state.cfg, state.device, state.real.num_classes
+    state.hvp = compiled_hvp(cfg.hvp) if use_compile(compile, cfg.iterations) else cfg.hvp  # 'auto': runs of 200 iterations
     net = get_network(cfg.arch, real.channels, C, real.im_size, seed=cfg.seed, weight_init=cfg.weight_init).to(dev)
     state.net, state.f, state.init_states = net, functional_loss(net), _init_states(cfg, real, g)
     state.world.check_split(cfg.n_nets if cfg.net_init == 'random' else 1, "dd's networks per iteration",
@@ -186,7 +188,7 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
     grads, loss = [torch.zeros_like(p) for p in state.leaves], 0.
     states = state.init_states()  # every process draws them all
     for s in (states[i] for i in state.world.share(len(states))):
-        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], cfg.hvp)
+        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], state.hvp)
         for acc, gp in zip(grads, bg[1:]): acc += gp / len(states)
         loss += bg.loss.item() / len(states)
     state.world.sum_(grads)
@@ -217,9 +219,10 @@ DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init', 
 @with_config(DDConfig)
 def distill_dd(real, # the real dataset (`RealData`)
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
+               compile='auto', # torch.compile the Hessian-vector products: True, False, or 'auto' (from 200 iterations)
                **config) -> DistilledSet:
     "Dataset Distillation: learn `steps` x `ipc` images per class and `steps*epochs` step sizes by back-gradients."
-    return distill(DD, real, DDConfig.of(**config), device, progress, checkpoint, callback, log=log)
+    return distill(DD, real, DDConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
 # %% ../nbs/08_unrolled.ipynb #9aadfb8f
 def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=distilled.ipc)`: images sorted by class

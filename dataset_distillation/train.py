@@ -14,8 +14,8 @@ from .data import get_device
 from .distilled import DistilledSet
 
 # %% auto #0
-__all__ = ['eager_forward', 'use_compile', 'Forward', 'train_epochs', 'protocol_sgd', 'train_net', 'test_accuracy',
-           'train_together', 'train_scheduled']
+__all__ = ['RECOMPILE_LIMIT', 'eager_forward', 'use_compile', 'raise_recompile_limit', 'Forward', 'train_epochs', 'protocol_sgd',
+           'train_net', 'test_accuracy', 'train_together', 'train_scheduled']
 
 # %% ../nbs/05_train.ipynb #e8afbbae
 def eager_forward(net: nn.Module, x: Tensor) -> Tensor:
@@ -31,10 +31,19 @@ def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the comma
     if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
     return compile
 
+RECOMPILE_LIMIT = 64
+
+def raise_recompile_limit(limit: int = RECOMPILE_LIMIT):
+    "Let dynamo keep `limit` compiled variants per function (default 8): then it silently runs eager for every new one."
+    import torch._dynamo.config as cfg
+    name = 'recompile_limit' if hasattr(cfg, 'recompile_limit') else 'cache_size_limit'  # renamed in torch 2.6
+    setattr(cfg, name, max(getattr(cfg, name), limit))
+
 class Forward:
     "`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if compiling fails."
     def __init__(self, compile: bool = False, fn=eager_forward):
         self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
+        if compile: raise_recompile_limit()
     def __call__(self, *args):
         # compiled code is specialised on strides: augmented batches would recompile
         args = [a.contiguous() if isinstance(a, torch.Tensor) else a for a in args]

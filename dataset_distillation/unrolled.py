@@ -61,7 +61,7 @@ def backgrad(net: nn.Module, # the network (its architecture; BatchNorm as in `b
              labels: Tensor, # (S, n) class indices, or (S, n, num_classes) learned label logits
              raw_lrs: Tensor, # (S*E,) raw step sizes; the step sizes are softplus(raw_lrs)
              real_x: Tensor, real_y: Tensor, # the real batch of the outer loss
-             hvp: str = 'double' # Hessian-vector product: 'double' (double backward) or 'fwdrev' (forward-over-reverse)
+             hvp = 'double' # Hessian-vector product: a name in `HVPS` ('double', 'fwdrev', 'reverse') or e.g. `compiled_hvp()`
             ) -> BackGrad:
     "Outer loss of the unrolled steps and its gradients, by back-gradients: stored $\\theta_t$ and one HVP per step."
     return _backgrad(functional_loss(net), params_of(net) if theta0 is None else theta0, images, labels, raw_lrs, real_x, real_y, hvp)

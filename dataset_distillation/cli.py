@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
-import json, os, socket, sys, tempfile, time, traceback, warnings
+import inspect, json, os, socket, sys, tempfile, time, traceback, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from importlib import import_module
@@ -200,7 +200,8 @@ def distill_file(spec: dict, # from `run_spec`
                  data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
                  quiet: bool = False,
                  overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deleting it)
-                 tensorboard=None # also log to TensorBoard in this folder
+                 tensorboard=None, # also log to TensorBoard in this folder
+                 compile='auto' # torch.compile the method's passes (dd, dc, dsa, dm): 'auto', 'on' or 'off'
                 ) -> dict:
     "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
     if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
@@ -208,6 +209,10 @@ def distill_file(spec: dict, # from `run_spec`
     get_device(device); check_data(data)  # fail early on a bad device or data root
     if method.step is None and (checkpoint_every or resume):
         raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
+    compiles = 'compile' in inspect.signature(method.init).parameters if method.init else False
+    if compile not in ('auto', None) and not compiles:
+        raise ValueError(f"--compile applies to dd, dc, dsa and dm; {method.name!r} has no passes to compile: leave it out.")
+    options = dict(compile=compile) if compiles and compile is not None else {}
     ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
     main = current_world().main  # in a multi-process run, rank 0 alone checks, logs and writes files
     quiet = quiet or not main
@@ -224,7 +229,7 @@ def distill_file(spec: dict, # from `run_spec`
         logged = main and method.step is not None
         with RunLog(f'{out}.log.jsonl' if logged else None, tensorboard if logged else None) as run_log:
             distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None,
-                                log=run_log if logged else None)
+                                log=run_log if logged else None, **options)
         if spec['eval']:  # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
             distilled.info['eval'] = {**spec['eval'], **distilled.info.get('eval', {})}
         if main:
@@ -267,6 +272,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
                tensorboard: str = None, # also log the run to TensorBoard in this folder (needs the tensorboard package)
+               compile: Param("torch.compile the method's passes (dd, dc, dsa, dm): auto (runs of 200 iterations or more), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
                debug: bool = False # show tracebacks
               ):
     "Distil a dataset into a small synthetic set and save it."
@@ -279,7 +285,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
         if show_config:
             log(config_table(type(spec['config'])))
             return spec_json(spec)
-        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard)
+        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard, compile)
     return run_command('dd_distill', body, debug, nproc, device)
 
 # %% ../nbs/10_cli.ipynb #0d967bc5

@@ -34,7 +34,7 @@ def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the comma
 RECOMPILE_LIMIT = 64
 
 def raise_recompile_limit(limit: int = RECOMPILE_LIMIT):
-    "Let dynamo keep `limit` compiled variants per function (default 8): then it silently runs eager for every new one."
+    "Let dynamo keep `limit` compiled variants per function (default 8): past it, every new one runs eagerly (one warning)."
     import torch._dynamo.config as cfg
     name = 'recompile_limit' if hasattr(cfg, 'recompile_limit') else 'cache_size_limit'  # renamed in torch 2.6
     setattr(cfg, name, max(getattr(cfg, name), limit))

@@ -17,8 +17,8 @@ from .data import check_choice
 from .train import Forward
 
 # %% auto #0
-__all__ = ['HVPS', 'batch_stats_net', 'functional_loss', 'params_of', 'step_batches', 'unroll', 'hvp_double', 'hvp_fwdrev',
-           'hvp_reverse', 'compiled_hvp', 'reverse_sweep', 'truncated_sweep']
+__all__ = ['HVPS', 'batch_stats_net', 'functional_loss', 'params_of', 'step_batches', 'sgd_step', 'compiled_step', 'unroll',
+           'hvp_double', 'hvp_fwdrev', 'hvp_reverse', 'compiled_hvp', 'reverse_sweep', 'truncated_sweep']
 
 # %% ../nbs/07b_backgrad.ipynb #19b63c84
 def batch_stats_net(net: nn.Module) -> nn.Module:
@@ -54,17 +54,30 @@ def step_batches(images: Tensor, # (S, n, C, H, W): the images of each inner ste
     S = images.shape[0]
     return lambda t: (images[t % S], labels[t % S])
 
+def sgd_step(f, theta: dict, x: Tensor, y: Tensor, eta: Tensor) -> dict:
+    "One SGD step $\\theta - \\eta \\nabla_\\theta \\ell(x, y; \\theta)$ in `torch.func`, which `torch.compile` traces with its gradient."
+    g = grad(f)(theta, x, y)
+    return {k: theta[k] - eta * g[k] for k in theta}
+
+def compiled_step():
+    "`sgd_step` through `torch.compile` (falling back to eager if compiling fails): a `step` for `unroll`."
+    return Forward(True, sgd_step)
+
 def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
            theta0: dict, # initial parameters
            batch: Callable, # `batch(t) -> (x, y)`: the inputs and labels of step t
            etas: Tensor, # (T,) step sizes
-           keep: bool = False # also return the parameters before every step
+           keep: bool = False, # also return the parameters before every step
+           step: Callable | None = None # `step(f, theta, x, y, eta)`, e.g. `compiled_step()`; None: eager autograd
           ):
     "Run the $T$ SGD steps $\\theta_{t+1} = \\theta_t - \\eta_t \\nabla_\\theta \\ell(\\mathrm{batch}(t); \\theta_t)$; return $\\theta_T$ (and the list of $\\theta_t$)."
     theta, thetas = {k: v.detach() for k, v in theta0.items()}, []
     for t, eta in enumerate(etas.detach()):
         if keep: thetas.append(theta)
         x, y = batch(t)
+        if step is not None:
+            theta = step(f, theta, x.detach(), y.detach(), eta)
+            continue
         with torch.enable_grad():  # plain autograd: the same gradient as `torch.func.grad`, 1.6x faster on 10-image steps here
             th = {k: p.detach().requires_grad_() for k, p in theta.items()}
             g = torch.autograd.grad(f(th, x.detach(), y.detach()), list(th.values()))

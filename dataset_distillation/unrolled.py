@@ -15,7 +15,7 @@ from torch.func import functional_call
 
 from .data import sample_balanced
 from .train import use_compile
-from .backgrad import HVPS, compiled_hvp, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
+from .backgrad import HVPS, compiled_hvp, compiled_step, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
 from .models import NETWORKS, WEIGHT_INITS, get_network
 from .distilled import DistilledSet
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
@@ -40,13 +40,13 @@ def _check_unroll_args(images, labels, raw_lrs):
     if raw_lrs.ndim != 1 or len(raw_lrs) % S:
         raise ValueError(f"raw_lrs must be 1-D with S*E entries (a multiple of S={S}), got shape {tuple(raw_lrs.shape)}")
 
-def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double') -> BackGrad:
+def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double', step=None) -> BackGrad:
     "`backgrad` for a loss function `f` from `functional_loss`."
     _check_unroll_args(images, labels, raw_lrs)
     images, labels, rho = images.detach(), labels.detach(), raw_lrs.detach()
     etas, S, soft = F.softplus(rho), images.shape[0], labels.is_floating_point()
     batch = step_batches(images, labels)
-    theta, thetas = unroll(f, theta0, batch, etas, keep=True)
+    theta, thetas = unroll(f, theta0, batch, etas, keep=True, step=step)
     v, loss = torch.func.grad_and_value(f)(theta, real_x, real_y)   # v = dL/dtheta_T
     g_x, g_y = torch.zeros_like(images), torch.zeros_like(labels) if soft else None
     def back(t, gx, gy):
@@ -146,7 +146,8 @@ def schedule_accuracy(f, net: nn.Module, theta0: dict, images: Tensor, labels: T
 def dd_init(state, g: torch.Generator, compile='auto'):
     "The learned leaves (images by step, raw step sizes, label logits), their Adam optimiser and schedule, the networks."
     real, cfg, dev, C = state.real, state.cfg, state.device, state.real.num_classes
-    state.hvp = compiled_hvp(cfg.hvp) if use_compile(compile, cfg.iterations) else cfg.hvp  # 'auto': runs of 200 iterations
+    fast = use_compile(compile, cfg.iterations)  # 'auto': runs of 200 iterations or more
+    state.hvp, state.step = (compiled_hvp(cfg.hvp), compiled_step()) if fast else (cfg.hvp, None)
     net = get_network(cfg.arch, real.channels, C, real.im_size, seed=cfg.seed, weight_init=cfg.weight_init).to(dev)
     state.net, state.f, state.init_states = net, functional_loss(net), _init_states(cfg, real, g)
     state.world.check_split(cfg.n_nets if cfg.net_init == 'random' else 1, "dd's networks per iteration",
@@ -188,7 +189,7 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
     grads, loss = [torch.zeros_like(p) for p in state.leaves], 0.
     states = state.init_states()  # every process draws them all
     for s in (states[i] for i in state.world.share(len(states))):
-        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], state.hvp)
+        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], state.hvp, state.step)
         for acc, gp in zip(grads, bg[1:]): acc += gp / len(states)
         loss += bg.loss.item() / len(states)
     state.world.sum_(grads)

@@ -126,10 +126,10 @@ if __name__ == '__main__':
     print(f'torch {torch.__version__}; {a.threads} threads; each measurement in a fresh process, before/after alternating', flush=True)
     table = []
     for row in a.rows.split(','):
-        res = {'before': [], 'after': []}
+        modes = ('plain', 'before', 'after') if row == 'eval' else ('before', 'after')
+        res = {m: [] for m in modes}
         for rep in range(1 if row == 'eval' else a.reps):
-            for mode in ('plain', 'before', 'after') if row == 'eval' else ('before', 'after'):
-                res.setdefault(mode, [])
+            for mode in modes:
                 r = run_worker(row, mode, a); res[mode].append(r)
                 if row == 'eval':
                     print(f'  eval {mode}: {r["seconds"]:.1f} s, {r["mean"]:.2f} +- {r["std"]:.2f} % {r["accs"]}', flush=True)

@@ -46,7 +46,7 @@ def params_of(net: nn.Module) -> dict:
     "The parameters of `net` as a dict of detached tensors: a $\\theta$."
     return {k: p.detach() for k, p in net.named_parameters()}
 
-# %% ../nbs/07b_backgrad.ipynb #207fc466
+# %% ../nbs/07b_backgrad.ipynb #3fcbefc7
 def step_batches(images: Tensor, # (S, n, C, H, W): the images of each inner step
                  labels: Tensor # (S, n) class indices or (S, n, num_classes) label logits
                 ) -> Callable:
@@ -54,6 +54,7 @@ def step_batches(images: Tensor, # (S, n, C, H, W): the images of each inner ste
     S = images.shape[0]
     return lambda t: (images[t % S], labels[t % S])
 
+# %% ../nbs/07b_backgrad.ipynb #be1ea51f
 def sgd_step(f, theta: dict, x: Tensor, y: Tensor, eta: Tensor) -> dict:
     "One SGD step $\\theta - \\eta \\nabla_\\theta \\ell(x, y; \\theta)$ in `torch.func`, which `torch.compile` traces with its gradient."
     g = grad(f)(theta, x, y)
@@ -63,6 +64,7 @@ def compiled_step():
     "`sgd_step` through `torch.compile` (falling back to eager if compiling fails): a `step` for `unroll`."
     return Forward(True, sgd_step)
 
+# %% ../nbs/07b_backgrad.ipynb #117c017f
 def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
            theta0: dict, # initial parameters
            batch: Callable, # `batch(t) -> (x, y)`: the inputs and labels of step t
@@ -84,7 +86,7 @@ def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
         theta = {k: theta[k] - eta * gk for k, gk in zip(theta, g)}
     return (theta, thetas) if keep else theta
 
-# %% ../nbs/07b_backgrad.ipynb #53002845
+# %% ../nbs/07b_backgrad.ipynb #54291853
 def hvp_double(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     "Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by double backward."
     soft = y.is_floating_point()
@@ -98,6 +100,7 @@ def hvp_double(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     n = len(th)
     return dict(zip(th, (gk.detach() for gk in g))), dict(zip(th, hv[:n])), hv[n], hv[n + 1] if soft else None
 
+# %% ../nbs/07b_backgrad.ipynb #299e1bcb
 def hvp_fwdrev(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     "Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by forward-over-reverse (`jvp` of `grad`)."
     if y.is_floating_point():
@@ -106,6 +109,7 @@ def hvp_fwdrev(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     (g, _), (hv, hx) = jvp(lambda th, x: grad(f, argnums=(0, 1))(th, x, y), (theta, x), (v, torch.zeros_like(x)))
     return g, hv, hx, None
 
+# %% ../nbs/07b_backgrad.ipynb #b9d4bb79
 def hvp_reverse(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     "`hvp_double`'s products (reverse over reverse) written with `torch.func`, so that `torch.compile` can trace the whole of it."
     def gv(th, x, y):  # <g, v>, and g itself as an auxiliary output
@@ -117,12 +121,8 @@ def hvp_reverse(f, theta: dict, x: Tensor, y: Tensor, v: dict):
     (hv, hx), g = grad(lambda th, x: gv(th, x, y), argnums=(0, 1), has_aux=True)(theta, x)
     return g, hv, hx, None
 
+# %% ../nbs/07b_backgrad.ipynb #c88618a7
 HVPS = {'double': hvp_double, 'fwdrev': hvp_fwdrev, 'reverse': hvp_reverse}
-
-def compiled_hvp(hvp: str = 'double'):
-    "The product `hvp` through `torch.compile` (falling back to eager if compiling fails); 'double' compiles as its twin 'reverse'."
-    check_choice('hvp', hvp, HVPS)
-    return Forward(True, HVPS['reverse' if hvp == 'double' else hvp])
 
 def _hvp_fn(hvp):
     "A product function: `hvp` itself if callable (e.g. `compiled_hvp()`), else `HVPS[hvp]`."
@@ -130,7 +130,13 @@ def _hvp_fn(hvp):
     check_choice('hvp', hvp, HVPS)
     return HVPS[hvp]
 
-# %% ../nbs/07b_backgrad.ipynb #cbc3c4bc
+# %% ../nbs/07b_backgrad.ipynb #42264173
+def compiled_hvp(hvp: str = 'double'):
+    "The product `hvp` through `torch.compile` (falling back to eager if compiling fails); 'double' compiles as its twin 'reverse'."
+    check_choice('hvp', hvp, HVPS)
+    return Forward(True, HVPS['reverse' if hvp == 'double' else hvp])
+
+# %% ../nbs/07b_backgrad.ipynb #82236544
 def reverse_sweep(f, # loss `f(theta, x, y)`
                   thetas: list, # [theta_0, ..., theta_{T-1}] from `unroll(..., keep=True)`; emptied as the sweep goes
                   batch: Callable, # `batch(t) -> (x, y)`, as in the forward unroll
@@ -149,6 +155,7 @@ def reverse_sweep(f, # loss `f(theta, x, y)`
         v = {k: v[k] - etas[t] * hv[k] for k in v}    # dL/dtheta_t
     return g_eta, v
 
+# %% ../nbs/07b_backgrad.ipynb #7b04fa4f
 def truncated_sweep(f, theta0: dict, batch: Callable, etas: Tensor, v: dict, back: Callable, hvp='double') -> Tensor:
     "TESLA's estimator: `v = dL/dtheta_T` held fixed at every step, recomputing theta_t forward: constant memory, `dL/deta` returned."
     hvp, theta, g_eta = _hvp_fn(hvp), {k: p.detach() for k, p in theta0.items()}, torch.zeros_like(etas)

@@ -4,65 +4,86 @@
 
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
-import inspect, json, os, socket, sys, tempfile, time, traceback, warnings
+import fcntl, inspect, json, os, socket, sys, tempfile, time, traceback, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
-from importlib import import_module
 from pathlib import Path
 
 from fastcore.script import Param, call_parse
 
 from .data import check_choice, check_int, get_device, load_dataset
-from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp
-from .distributed import in_launched_run, init_world, launch, without_nproc
+from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp, read_document
+from .augment import parse_strategy
 from .engine import PRESETS, Method, current_world, RunLog, config_table, distill, get_preset, parse_settings, presets_table
-from .evaluate import PROTOCOLS, check_dataset, check_protocol, evaluate_archs, protocols_table, same_dataset
+from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, check_dataset, check_protocol, evaluate_archs,
+                                           protocols_table, same_dataset)
 from .models import NETWORKS
-from .trajectory import expert_network, train_experts
+from .unrolled import DD
+from .matching import DC, DM, DSA
+from .trajectory import MTT, expert_network, expert_path, train_experts
+from .distributed import PEER_LOST, check_nproc, in_launched_run, init_world, launch, without_nproc
+from .figures import compare_png, grid_png, recorded_lines
+from .interop import export_folder, export_tensors, import_folder, import_tensors
 
 # %% auto #0
-__all__ = ['METHODS', 'MAX_SEED', 'get_method', 'one_line', 'run_command', 'log', 'run_spec', 'spec_json', 'check_out',
-           'check_data', 'output_lock', 'save_or_rescue', 'distill_file', 'dd_distill', 'evaluate_file', 'dd_eval',
-           'show_file', 'dd_show', 'experts_file', 'dd_experts']
+__all__ = ['METHODS', 'MAX_SEED', 'EVAL_KEYS', 'RECORD_WAIT', 'get_method', 'one_line', 'run_command', 'log', 'check_eval',
+           'run_spec', 'spec_json', 'check_out', 'check_data', 'output_lock', 'save_or_rescue', 'distill_file',
+           'dd_distill', 'evaluate_file', 'dd_eval', 'show_file', 'dd_show', 'export_file', 'dd_export', 'import_file',
+           'dd_import', 'compare_files', 'dd_compare', 'experts_file', 'dd_experts']
 
 # %% ../nbs/10_cli.ipynb #bceecb6b
-METHODS = {'random': 'evaluate', 'average': 'evaluate', 'kmeans': 'evaluate',
-           'dd': 'unrolled', 'dc': 'matching', 'dsa': 'matching', 'dm': 'matching', 'mtt': 'trajectory'}
+METHODS = {m.name: m for m in (RANDOM, AVERAGE, KMEANS, DD, DC, DSA, DM, MTT)}
 
 def get_method(name: str) -> Method:
     "The `Method` called `name`."
     check_choice('method', name, METHODS)
-    return getattr(import_module(f'dataset_distillation.{METHODS[name]}'), name.upper())
+    return METHODS[name]
 
 # %% ../nbs/10_cli.ipynb #202ebb1b
 def one_line(message) -> str:
     "A message on one line: a multi-line error or tensor repr, its whitespace collapsed."
     return ' '.join(str(message).split())
 
-def run_command(name: str, body, debug: bool = False, nproc: int = 1, device='auto'):
+def _peer_lost(e: Exception) -> bool:
+    "Whether `e` is a collective that failed because another process of the run is gone (a consequence, not a cause)."
+    import torch.distributed as dist
+    lost = ('Connection closed by peer', 'Connection reset by peer', 'Broken pipe')
+    return isinstance(e, getattr(dist, 'DistError', ())) or any(s in str(e) for s in lost)
+
+def _launch(name: str, nproc: int):
+    "This command line in `nproc` processes; a failure named by its cause, with the way to continue."
+    try: return launch([name, *without_nproc(sys.argv[1:])], nproc)  # each process prints its own output
+    except RuntimeError as e:
+        resume = " The run continues from its last snapshot with --resume (with any --nproc)." if '--checkpoint_every' in sys.argv else ""
+        raise RuntimeError(f"{e} (the processes' own messages are above).{resume}") from None
+
+def run_command(name: str, body, debug: bool = False, nproc: int = 1, device='auto',
+                check=None # with `nproc` > 1: checks everything before any process starts; a result it returns is the answer
+               ):
     """Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2.
-    With `nproc` > 1, start `nproc` processes running this same command line instead (`launch`); in a launched process,
-    `body` runs in the process group, and only rank 0 prints its result."""
-    who = name
+    With `nproc` > 1, `check()` first, then `nproc` processes run this same command line (`launch`); in a launched process,
+    `body` runs in the process group, only rank 0 prints its result, and a collective broken by a lost peer exits `PEER_LOST`."""
+    who, main = name, True
     try:
         with warnings.catch_warnings():  # a library's warning is one line too, not a source listing
             warnings.showwarning = lambda message, *rest, **kw: print(f"{name}: warning: {one_line(message)}", file=sys.stderr)
             check_int('--nproc', nproc)
             if nproc > 1 and not in_launched_run():
-                try: return launch([name, *without_nproc(sys.argv[1:])], nproc)  # each process prints its own output
-                except RuntimeError as e:
-                    resume = (" The run continues from its last snapshot with --resume (with any --nproc)."
-                              if '--checkpoint_every' in sys.argv else "")
-                    raise RuntimeError(f"{e} (the processes' own messages are above).{resume}") from None
-            world = init_world(device=device)
-            if world.size > 1: who = f"{name} (rank {world.rank} of {world.size})"
-            result = body()
+                check_nproc(nproc, device)
+                result = check() if check is not None else None
+                if result is None: return _launch(name, nproc)
+            else:
+                world = init_world(device=device)
+                if world.size > 1: who = f"{name} (rank {world.rank} of {world.size})"
+                result, main = body(), world.main
     except KeyboardInterrupt: print(f"{who}: interrupted", file=sys.stderr); raise SystemExit(130)
     except Exception as e:
+        if in_launched_run() and _peer_lost(e):
+            print(f"{who}: stopped: another process of the run failed", file=sys.stderr); raise SystemExit(PEER_LOST)
         if debug: traceback.print_exc()
         print(f"{who}: error: {one_line(e)}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
         raise SystemExit(2)
-    if world.main: print(json.dumps(result))  # returns None: console scripts exit with the function's return value
+    if main: print(json.dumps(result))  # returns None: console scripts exit with the function's return value
 
 def log(*args):
     "Progress for people: to stderr, so stdout stays machine-readable."
@@ -71,20 +92,32 @@ def log(*args):
 # %% ../nbs/10_cli.ipynb #0c647f90
 MAX_SEED = 2**63 - 1  # seeds are ints in [0, MAX_SEED]: what torch's generators take, with room for seed + i
 
+EVAL_KEYS = ('models', 'epochs', 'seed', 'lr', 'batch_size', 'momentum', 'weight_decay', 'augment', 'teacher_epochs', 'temperature')
+
+def check_eval(options, where: str) -> dict:
+    "A run's evaluation protocol (`{models, epochs, augment, ...}`), checked before any work; errors name `where` it came from."
+    if not isinstance(options, dict):
+        raise ValueError(f"{where}: 'eval' must be an object of evaluation settings; got {type(options).__name__} {options!r:.40}")
+    unknown = sorted(map(str, set(options) - set(EVAL_KEYS)))
+    if unknown: raise ValueError(f"{where}: unknown evaluation setting(s) {unknown}; valid: {', '.join(EVAL_KEYS)}")
+    try:
+        check_protocol(**{k: v for k, v in options.items() if k not in ('augment', 'teacher_epochs', 'temperature')})
+        if 'teacher_epochs' in options: check_int('teacher_epochs', options['teacher_epochs'])
+        t = options.get('temperature', 1.0)
+        if not (isinstance(t, (int, float)) and not isinstance(t, bool) and 0 < t < float('inf')):
+            raise ValueError(f"temperature must be a finite number > 0, got {t!r}.")
+        augment = options.get('augment')
+        if not (augment is None or isinstance(augment, str)): raise ValueError(f"augment must be a DSA strategy, 'dc' or null; got {augment!r}")
+        if augment not in (None, 'dc', 'auto'): parse_strategy(augment)
+    except ValueError as e: raise ValueError(f"{where}: eval: {e}") from None
+    return options
+
 def _read_run_file(path) -> dict:
     "A run written by `--show_config` (JSON; YAML when PyYAML is installed): `{method, dataset, config, eval}`."
     path = Path(path)
     if not path.is_file(): raise ValueError(f"--config {path}: no such file (write one with dd_distill ... --show_config > {path.name})")
-    text = path.read_text()
-    if path.suffix in ('.yaml', '.yml'):
-        try: import yaml
-        except ImportError: raise ValueError(f"--config {path}: reading YAML needs PyYAML (pip install pyyaml), or write the run as JSON") from None
-        try: run = yaml.safe_load(text)
-        except yaml.YAMLError as e: raise ValueError(f"--config {path} is not valid YAML: {str(e).splitlines()[0]}") from None
-    else:
-        try: run = json.loads(text)
-        except ValueError as e: raise ValueError(f"--config {path} is not valid JSON ({e})") from None
-    if not isinstance(run, dict) or 'method' not in run:
+    run = read_document(path, 'run file (--config)')
+    if 'method' not in run:
         raise ValueError(f"--config {path}: expected an object with 'method', 'dataset', 'config' (as --show_config prints)")
     unknown = set(run) - {'method', 'dataset', 'config', 'eval'}
     if unknown: raise ValueError(f"--config {path}: unknown key(s) {sorted(unknown)}; a run has method, dataset, config, eval")
@@ -115,7 +148,9 @@ def run_spec(method: str | None = None, preset: str | None = None, from_set: str
     fields = {**run.get('config', {}), **{k: v for k, v in flags.items() if v is not None}}
     fields = {cls.aliases.get(k, k): v for k, v in fields.items()}
     cfg = cls.of(**{**fields, **parse_settings(cls, settings)})
-    return dict(method=run['method'], dataset=dataset or run.get('dataset') or 'MNIST5k', config=cfg, eval=run.get('eval') or {})
+    source = bases[0] + ' ' + str(preset or from_set or config) if bases else 'the run'
+    return dict(method=run['method'], dataset=dataset or run.get('dataset') or 'MNIST5k', config=cfg,
+                eval=check_eval(run.get('eval') or {}, source))
 
 def spec_json(spec: dict) -> dict:
     "A run as plain data: what `--show_config` prints and `--config` reads."
@@ -142,35 +177,43 @@ def check_data(data):
         raise ValueError(f"--data {data} is a file: pass the folder that holds the datasets.")
 
 # %% ../nbs/10_cli.ipynb #432f00e6
-def _lock_owner(lock: Path) -> int | None:
-    "The pid recorded in `lock` if that process may still be running; None when the lock is stale (or unreadable)."
-    try: pid, host = lock.read_text().split()[:2]; pid = int(pid)
-    except (OSError, ValueError): return None
-    if host != socket.gethostname(): return pid  # another machine's process: cannot tell, so assume it runs
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return None
-    except PermissionError: pass  # someone else's process
-    return pid
+def _lock_holder(fd: int) -> str:
+    "What a lock file says about its holder (pid and host), for the message."
+    try: words = os.pread(fd, 200, 0).decode(errors='replace').split()
+    except OSError: words = []
+    return f"pid {words[0]} on {words[1]}" if len(words) >= 2 else "pid unknown"
+
+def _try_lock(lock: Path) -> int | str:
+    "An open descriptor holding the exclusive `flock` of the file `lock`, or the holder's description if another has it."
+    while True:
+        try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e: raise ValueError(f"cannot create the lock file {lock} ({e.strerror}).") from None
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fd); os.close(fd)
+            return holder
+        try: same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError: same = False
+        if same: return fd
+        os.close(fd)  # its holder removed the file between our open and our lock: lock the new one
 
 @contextmanager
-def output_lock(out: Path):
-    "Hold `OUT.lock` (holding our pid and host) while a run writes `out` and its checkpoint; a stale lock is taken over."
-    lock, mine = Path(f'{out}.lock'), f"{os.getpid()} {socket.gethostname()}\n"
-    tmp = Path(f'{lock}.{os.getpid()}.tmp')
-    tmp.write_text(mine)
+def output_lock(out: Path, wait: float = 0 # seconds to wait for another holder to finish; 0: refuse at once
+               ):
+    "Hold `OUT.lock` while a run writes `out`: an exclusive `flock` the system releases when its process ends, however it ends."
+    lock, deadline = Path(f'{out}.lock'), time.monotonic() + wait
+    while isinstance(fd := _try_lock(lock), str):
+        if time.monotonic() >= deadline:
+            raise ValueError(f"{out} is being written by another run ({fd}, lock file {lock}): wait for it to end or choose "
+                             "another --out.")
+        time.sleep(0.1)
     try:
-        for attempt in range(2):
-            try: os.link(tmp, lock); break  # atomic: exactly one run creates the lock, and it is never seen empty
-            except FileExistsError:
-                owner = _lock_owner(lock)
-                if owner is not None or attempt: raise ValueError(
-                    f"{out} is being written by another run (pid {owner}, lock file {lock}): wait for it to end or choose another "
-                    f"--out; if no such run is going on, delete {lock}.") from None
-                lock.unlink(missing_ok=True)  # stale: its run is gone
-    finally: tmp.unlink(missing_ok=True)
-    try: yield lock
+        try: os.ftruncate(fd, 0); os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        except OSError: pass  # the holder's pid is only for messages (a full disk may refuse it)
+        yield lock
     finally:
-        if lock.exists() and lock.read_text() == mine: lock.unlink()
+        lock.unlink(missing_ok=True)  # while still held: a waiting run then locks a new file
+        os.close(fd)
 
 # %% ../nbs/10_cli.ipynb #206aef60
 def _check_checkpoint(ckpt: Checkpoint, resume: bool, overwrite: bool, quiet: bool):
@@ -201,8 +244,9 @@ def distill_file(spec: dict, # from `run_spec`
                  quiet: bool = False,
                  overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deleting it)
                  tensorboard=None, # also log to TensorBoard in this folder
-                 compile='auto' # torch.compile the method's passes (dd, dc, dsa, dm): 'auto', 'on' or 'off'
-                ) -> dict:
+                 compile='auto', # torch.compile the method's passes (dd, dc, dsa, dm): 'auto', 'on' or 'off'
+                 check_only: bool = False # check everything a run needs (output, lock, snapshot, data), run nothing: None
+                ) -> dict | None:
     "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
     if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
     out, method, cfg = check_out(out), get_method(spec['method']), spec['config']
@@ -214,6 +258,12 @@ def distill_file(spec: dict, # from `run_spec`
         raise ValueError(f"--compile applies to dd, dc, dsa and dm; {method.name!r} has no passes to compile: leave it out.")
     options = dict(compile=compile) if compiles and compile is not None else {}
     ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
+    if check_only:  # before a multi-process run starts: what rank 0 will find, checked now
+        with output_lock(out):
+            if not overwrite: _check_checkpoint(ckpt, resume, False, True)
+            if resume and ckpt.path.exists(): ckpt.load()
+        load_dataset(spec['dataset'], data, download=download)
+        return None
     main = current_world().main  # in a multi-process run, rank 0 alone checks, logs and writes files
     quiet = quiet or not main
     with output_lock(out) if main else nullcontext():
@@ -227,7 +277,7 @@ def distill_file(spec: dict, # from `run_spec`
         if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
         t0 = time.time()
         logged = main and method.step is not None
-        with RunLog(f'{out}.log.jsonl' if logged else None, tensorboard if logged else None) as run_log:
+        with RunLog(f'{out}.log.jsonl' if logged else None, tensorboard if logged else None, resume=resume) as run_log:
             distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None,
                                 log=run_log if logged else None, **options)
         if spec['eval']:  # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
@@ -276,7 +326,7 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                debug: bool = False # show tracebacks
               ):
     "Distil a dataset into a small synthetic set and save it."
-    def body():
+    def body(check_only=False):
         if list_presets:
             log(presets_table())
             return {k: p._asdict() for k, p in PRESETS.items()}
@@ -285,8 +335,9 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
         if show_config:
             log(config_table(type(spec['config'])))
             return spec_json(spec)
-        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard, compile)
-    return run_command('dd_distill', body, debug, nproc, device)
+        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard, compile,
+                            check_only)
+    return run_command('dd_distill', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #0d967bc5
 def _parse_protocols(protocol) -> list[str]:
@@ -301,8 +352,22 @@ def _teacher(path, real):
 
 def _missing(what: str): raise ValueError(f"give {what}")
 
+RECORD_WAIT = 600  # seconds `dd_eval --record` waits for another run recording into the same set
+
+def _record(file, records: list, results: dict):
+    "Add `records` to the evaluations stored in `file`, under its lock: concurrent recorders each keep theirs."
+    try:
+        with output_lock(Path(file), wait=RECORD_WAIT):
+            current = DistilledSet.load(file)  # as it is now: another run may have recorded since we read it
+            current.info['evaluations'] = current.info.get('evaluations', []) + records
+            current.save(file)
+    except (OSError, ValueError) as e:
+        raise ValueError(f"{e}; the results were not recorded in {file}: {json.dumps(results)}") from None
+
 def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile='auto', together='auto',
-                  allow_other_dataset=False, protocol='auto', teacher=None, record=False, **options) -> dict:
+                  allow_other_dataset=False, protocol='auto', teacher=None, record=False,
+                  check_only=False, # check the set, settings, data and teacher, evaluate nothing: None
+                  **options) -> dict | None:
     "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
     check_data(data)
     main = current_world().main  # rank 0 alone logs and records
@@ -311,6 +376,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
     if options.get('teacher_epochs') is not None: check_int('--teacher_epochs', options['teacher_epochs'])
     protocols = _parse_protocols(protocol)
     distilled = DistilledSet.load(file)
+    if record: check_out(file, '--record: the set')  # the results can be stored, checked before they are computed
     options = {**distilled.info.get('eval', {}), **{k: v for k, v in options.items() if v is not None}}
     if options.get('augment') == 'none': options['augment'] = None
     check_protocol(**{k: v for k, v in options.items() if k != 'augment'})  # before any work or output
@@ -319,6 +385,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
     for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
     check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
     teacher_net = _teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols) else None
+    if check_only: return None
     if not same_dataset(distilled.dataset, real.name) and main:
         log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); its images are re-normalised "
             f"from mean {distilled.mean}, std {distilled.std} to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
@@ -337,8 +404,7 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
                             **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
             records.append(dict(out[key], arch=a, accs=r['accs'], settings=r['settings']))
     if record and main:
-        distilled.info['evaluations'] = distilled.info.get('evaluations', []) + records
-        distilled.save(file)
+        _record(file, records, out)
         if not quiet: log(f"dd_eval: recorded {len(records)} evaluation(s) in {file}")
     return out
 
@@ -373,15 +439,16 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
     if protocol == 'list':
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
     if file is None: return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
-    return run_command('dd_eval', lambda: evaluate_file(
-        file, dataset, data, arch, device, download, quiet, compile, together, allow_other_dataset, protocol, teacher, record, models=models,
-        epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
-        teacher_epochs=teacher_epochs, temperature=temperature), debug, nproc, device)
+    def body(check_only=False):
+        return evaluate_file(file, dataset, data, arch, device, download, quiet, compile, together, allow_other_dataset, protocol,
+                             teacher, record, check_only, models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size,
+                             momentum=momentum, weight_decay=weight_decay, augment=augment, teacher_epochs=teacher_epochs,
+                             temperature=temperature)
+    return run_command('dd_eval', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #66f811e7
 def show_file(file, out) -> dict:
-    "Save a picture of a distilled set to `out` (PNG): the grid of `explore.grid_png`."
-    from dataset_distillation.explore import grid_png, recorded_lines
+    "Save a picture of a distilled set to `out` (PNG): the grid of `figures.grid_png`."
     if not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
     out = check_out(out)
     distilled = DistilledSet.load(file)
@@ -403,13 +470,102 @@ def dd_show(file: str, # distilled set (.pt)
         return res
     return run_command('dd_show', body, debug)
 
+# %% ../nbs/10_cli.ipynb #25edf913
+def export_file(file, format: str, out) -> dict:
+    "Export a saved set (see `dd_export`)."
+    check_choice('--format', format, ('folder', 'tensors'))
+    if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the new folder to write.")
+    ds = DistilledSet.load(file)
+    path = (export_folder if format == 'folder' else export_tensors)(ds, out)
+    return dict(out=str(path), format=format, images=len(ds.images))
+
+@call_parse
+def dd_export(file: str, # distilled set (.pt)
+              format: str = 'folder', # folder (ImageFolder layout, 8-bit PNGs) or tensors (images.pt, labels.pt, lrs.pt: lossless)
+              out: str = None, # the folder to create
+              debug: bool = False # show tracebacks
+             ):
+    "Write a distilled set as an image folder or as plain tensor files, for other tools."
+    def body():
+        res = export_file(file, format, out)
+        log(f"dd_export: wrote {res['images']} images to {res['out']} ({format})")
+        return res
+    return run_command('dd_export', body, debug)
+
+# %% ../nbs/10_cli.ipynb #2f548d18
+def import_file(folder, out, dataset=None, normalized=None) -> dict:
+    "Import a folder as a saved set (see `dd_import`)."
+    if out is None: raise ValueError("--out FILE is required: where to save the imported set (e.g. --out imported.pt).")
+    out = check_out(out)
+    if out.exists(): raise ValueError(f"--out {out} exists: choose a new file name.")
+    folder = Path(folder)
+    ds = import_tensors(folder, dataset, normalized) if (folder / 'images.pt').exists() else import_folder(folder, dataset)
+    clean_temp(out)
+    ds.save(out)
+    return dict(out=str(out), images=len(ds.images), dataset=ds.dataset, method=ds.method)
+
+@call_parse
+def dd_import(folder: str, # an image folder (ImageFolder layout) or a folder of tensor files (images.pt, labels.pt)
+              out: str = None, # the set file to write (.pt)
+              dataset: str = None, # the dataset the images are of (default: the one the folder's description names)
+              raw_pixels: bool = False, # tensors: images.pt holds pixel values in [0, 1], not normalised ones
+              debug: bool = False # show tracebacks
+             ):
+    "Bring a set made elsewhere (image folder or tensor files) into a .pt set file, for dd_eval, dd_show and the explorer."
+    def body():
+        res = import_file(folder, out, dataset, False if raw_pixels else None)
+        log(f"dd_import: {res['images']} {res['dataset']} images from {folder} saved to {res['out']}; evaluate with: dd_eval {res['out']}")
+        return res
+    return run_command('dd_import', body, debug)
+
+# %% ../nbs/10_cli.ipynb #8bd2395f
+def compare_files(files, out, data=None, quiet=False, **eval_options) -> dict:
+    "Evaluate (and record) the sets without a record, then write the comparison figure (see `dd_compare`)."
+    if not files: raise ValueError("give the set files to compare: dd_compare a.pt b.pt ... --out cmp.png")
+    if out is None or not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
+    out = check_out(out)
+    sets = {str(f): DistilledSet.load(f) for f in files}  # every file readable before any work
+    for f, ds in sets.items():
+        if not ds.info.get('evaluations'):
+            if not quiet: log(f"dd_compare: {f} has no recorded evaluation: evaluating it (dd_eval --record)")
+            evaluate_file(f, data=data, quiet=quiet, record=True, **eval_options)
+            sets[f] = DistilledSet.load(f)
+    names = {f: Path(f).stem for f in sets}
+    if len(set(names.values())) < len(names): names = {f: f for f in sets}
+    clean_temp(out)
+    atomic_write(compare_png({names[f]: ds for f, ds in sets.items()}), out)
+    return dict(out=str(out), sets={names[f]: recorded_lines(ds)[-1] for f, ds in sets.items()})
+
+@call_parse
+def dd_compare(files: Param("distilled sets (.pt) to compare", str, opt=False, nargs='*') = None,
+               out: str = None, # the PNG to write
+               data: str = None, # data root, for sets that must be evaluated first
+               arch: str = None, # evaluation of sets without a record: architecture (default: the set's, else ConvNet)
+               models: int = None, # ... networks (default 5)
+               epochs: int = None, # ... epochs (default 300)
+               protocol: str = 'auto', # ... evaluation protocol (see dd_eval --protocol list)
+               quiet: bool = False, # no progress output
+               debug: bool = False # show tracebacks
+              ):
+    "One figure comparing distilled sets: their images side by side and their recorded accuracies as bars."
+    def body():
+        res = compare_files(files or [], out, data, quiet, arch=arch, models=models, epochs=epochs, protocol=protocol)
+        log(f"dd_compare: wrote {res['out']}")
+        return res
+    return run_command('dd_compare', body, debug)
+
 # %% ../nbs/10_cli.ipynb #6b4ece86
 def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',
-                 download=False, quiet=False, compile='auto') -> dict:
+                 download=False, quiet=False, compile='auto', check_only=False) -> dict | None:
     "Train experts into the folder `out` (see `dd_experts`); returns a summary."
+    check_int('--experts', n_experts); check_int('--epochs', epochs); check_choice('network', arch, NETWORKS)
     if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
     if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
+    try: Path(out).mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"--out {out}: cannot create the folder ({e.strerror}).") from None
+    check_out(expert_path(out, 0))  # the experts can be written: checked before the first one is trained
     real = load_dataset(dataset, data, download=download)
+    if check_only: return None
     quiet = quiet or not current_world().main
     if not quiet: log(f"dd_experts: {n_experts} x {arch} on {real}, {epochs} epochs each, into {out}")
     t0 = time.time()
@@ -433,4 +589,6 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                debug: bool = False # show tracebacks
               ):
     "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
-    return run_command('dd_experts', lambda: experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile), debug, nproc, device)
+    def body(check_only=False):
+        return experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile, check_only)
+    return run_command('dd_experts', body, debug, nproc, device, check=lambda: body(check_only=True))

@@ -63,17 +63,12 @@ def check_int(what: str, value, # the argument's name and value
                                 + f", got {value!r}.")
     return value
 
-# %% ../nbs/01_data.ipynb #cbf95e3c
-def _in_jupyter() -> bool:
-    "True inside a Jupyter kernel (where tqdm draws a widget)."
-    try: from IPython import get_ipython
-    except ImportError: return False
-    return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
-
+# %% ../nbs/01_data.ipynb #a0c2303e
 def _duration(s: float) -> str:
     s = int(round(s))
     return f'{s // 3600}h{s // 60 % 60:02d}m' if s >= 3600 else f'{s // 60}m{s % 60:02d}s' if s >= 60 else f'{s}s'
 
+# %% ../nbs/01_data.ipynb #4ece1f2b
 class LogProgress:
     "`tqdm`'s interface for logs: a plain line every 5 percent (and at the end), at most one per `every` seconds."
     def __init__(self, iterable=None, desc: str = '', total: int | None = None, initial: int = 0, every: float = 10.0,
@@ -106,6 +101,14 @@ class LogProgress:
     def __enter__(self): return self
     def __exit__(self, *a): pass
 
+# %% ../nbs/01_data.ipynb #129269f7
+def _in_jupyter() -> bool:
+    "True inside a Jupyter kernel (where tqdm draws a widget)."
+    try: from IPython import get_ipython
+    except ImportError: return False
+    return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
+
+# %% ../nbs/01_data.ipynb #5d19915b
 def progress_bar(iterable=None, progress: bool = True, # False: no output at all
                  **kwargs # passed to `tqdm` (desc, total, initial, leave, ...)
                 ):

@@ -4,19 +4,21 @@
 
 # %% ../nbs/03_distilled.ipynb #92fe34dd
 from __future__ import annotations
-import collections, glob, hashlib, io, json, math, os, pickle, re, stat, sys, tempfile, zipfile
+import collections, glob, hashlib, io, json, math, os, pickle, re, stat, sys, tempfile, warnings, zipfile
 from dataclasses import dataclass, field, fields, replace
 from numbers import Integral, Real
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .data import get_device, show_images
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'MAX_DIMS', 'CKPT_FORMAT', 'DistilledSet', 'atomic_write', 'clean_temp', 'save_record',
-           'read_record', 'Checkpoint', 'loop_state']
+__all__ = ['MAX_CLASSES', 'FORMAT', 'VERSION', 'MAX_DIMS', 'MAX_DOCUMENT', 'CKPT_FORMAT', 'DistilledSet', 'write_error',
+           'atomic_write', 'clean_temp', 'save_record', 'read_record', 'read_document', 'read_lines', 'read_image',
+           'Checkpoint', 'loop_state']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -60,13 +62,15 @@ def _floats(name, v, n) -> tuple:
     return tuple(float(o) for o in v)
 
 # %% ../nbs/03_distilled.ipynb #e18833f1
+MAX_CLASSES = 2**20  # the most classes a set may have (ImageNet-21k has 21841)
+
 def _check_data(ds: DistilledSet):
     "Check `images`, `num_classes`, `labels`, `mean` and `std`."
     x, y, nc = ds.images, ds.labels, ds.num_classes
     if not (isinstance(x, Tensor) and x.ndim == 4 and x.is_floating_point() and len(x) > 0):
         _fail('images', _desc(x), "a float tensor (K, C, H, W) with K >= 1")
     if not torch.isfinite(x).all(): _fail('images', "NaN or infinite values", "finite values")
-    if not (_is_int(nc) and nc >= 1): _fail('num_classes', _desc(nc), "an int >= 1")
+    if not (_is_int(nc) and 1 <= nc <= MAX_CLASSES): _fail('num_classes', _desc(nc), f"an int in [1, {MAX_CLASSES}]")
     ds.num_classes = nc = int(nc)
     hard = isinstance(y, Tensor) and y.ndim == 1 and y.dtype == torch.int64
     soft = isinstance(y, Tensor) and y.ndim == 2 and y.is_floating_point() and y.shape[1] == nc
@@ -84,13 +88,23 @@ def _check_meta(ds: DistilledSet):
         v = getattr(ds, name)
         if not (isinstance(v, str) and v): _fail(name, _desc(v), "a non-empty str")
     if not (ds.arch is None or isinstance(ds.arch, str)): _fail('arch', _desc(ds.arch), "a str or None")
-    if not (ds.seed is None or _is_int(ds.seed)): _fail('seed', _desc(ds.seed), "an int or None")
+    if not (ds.seed is None or _is_int(ds.seed) and 0 <= ds.seed < 2**63): _fail('seed', _desc(ds.seed), "an int in [0, 2**63) or None")
     if ds.seed is not None: ds.seed = int(ds.seed)
     for name in ('config', 'info'):
         v = getattr(ds, name)
         if not isinstance(v, dict): _fail(name, _desc(v), "a dict")
         try: setattr(ds, name, json.loads(json.dumps(v)))
         except (TypeError, ValueError) as e: _fail(name, f"{e}", "JSON-able values (str, numbers, bool, None, lists, dicts)")
+    _check_evaluations(ds.info.get('evaluations', []))
+
+_RECORD = dict(arch=str, protocol=str, dataset=str, mean=Real, std=Real, n=Integral, settings=dict)  # what `dd_eval --record` stores
+
+def _check_evaluations(records):
+    "The evaluations recorded in `info`: a list of records, each with the fields readers use."
+    if not isinstance(records, list): _fail("info['evaluations']", _desc(records), "a list of recorded evaluations")
+    for i, r in enumerate(records):
+        if not (isinstance(r, dict) and all(isinstance(r.get(k), t) for k, t in _RECORD.items())):
+            _fail(f"info['evaluations'][{i}]", _desc(r), "a record with " + ", ".join(_RECORD))
 
 # %% ../nbs/03_distilled.ipynb #e390e681
 def _check_schedule(ds: DistilledSet):
@@ -182,47 +196,25 @@ def images_at_step(self: DistilledSet, s: int # inner step, in [0, steps)
 
 # %% ../nbs/03_distilled.ipynb #f22ba05e
 @patch
+def class_order(self: DistilledSet, per_class: int | None = None # at most this many images of each class (None: all)
+               ) -> Tensor:
+    "Indices of the images sorted by (hard) class, in their stored order within a class: how every grid lays a set out."
+    y = self.hard_labels.cpu()
+    order = torch.argsort(y, stable=True)
+    if per_class is None: return order
+    rank = torch.arange(len(y)) - torch.searchsorted(y[order], y[order])  # each image's place within its class
+    return order[rank < per_class]
+
+@patch
 def show(self: DistilledSet, nrow: int | None = None, # images per row; default: `ipc` (one class per row), or 10 when ipc is 1
          ax=None, # matplotlib axes (a new figure when None)
          **kwargs # passed to `show_images` (e.g. `size`)
         ):
     "Plot the images as a grid sorted by (hard) class."
-    order = torch.argsort(self.hard_labels.cpu(), stable=True)
+    order = self.class_order()
     nrow = nrow or (self.ipc if self.ipc > 1 else min(len(order), 10))
     titles = [str(c) for c in self.hard_labels.cpu()[order][::nrow].tolist()] if nrow == self.ipc else None
     return show_images(self.images.detach().cpu()[order], self.mean, self.std, nrow=nrow, ax=ax, titles=titles, **kwargs)
-
-# %% ../nbs/03_distilled.ipynb #e52a04f7
-@patch
-def as_dataset(self: DistilledSet, transform=None # applied to each image
-              ):
-    "A `torch.utils.data.Dataset` of `(image, label)` pairs (soft labels as probabilities), normalised as the set's dataset."
-    from dataset_distillation.interop import SetDataset
-    return SetDataset(self, transform)
-
-@patch
-def to_folder(self: DistilledSet, out) -> Path:
-    "Write the set as an `ImageFolder` tree (see `interop.export_folder`)."
-    from dataset_distillation.interop import export_folder
-    return export_folder(self, out)
-
-@patch
-def to_tensors(self: DistilledSet, out) -> Path:
-    "Write the set as plain tensor files (see `interop.export_tensors`)."
-    from dataset_distillation.interop import export_tensors
-    return export_tensors(self, out)
-
-@patch(cls_method=True)
-def from_folder(cls: DistilledSet, folder, dataset: str | None = None) -> DistilledSet:
-    "A set from an `ImageFolder` tree (see `interop.import_folder`)."
-    from dataset_distillation.interop import import_folder
-    return import_folder(folder, dataset)
-
-@patch(cls_method=True)
-def from_tensors(cls: DistilledSet, folder, dataset: str | None = None, normalized: bool | None = None) -> DistilledSet:
-    "A set from plain tensor files (see `interop.import_tensors`)."
-    from dataset_distillation.interop import import_tensors
-    return import_tensors(folder, dataset, normalized)
 
 # %% ../nbs/03_distilled.ipynb #a95acc5c
 FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded; in 1 it was mixed into `config`
@@ -241,7 +233,7 @@ def _umask() -> int:
     mask = os.umask(0o022); os.umask(mask)
     return mask
 
-def _write_error(path, e: OSError) -> OSError:
+def write_error(path, e: OSError) -> OSError:
     "An `OSError` that names the user's `path` and the system's reason (e.g. 'No space left on device')."
     err = OSError(f"cannot write {path}: {e.strerror or e}"); err.errno = e.errno
     return err
@@ -253,7 +245,7 @@ def atomic_write(data: bytes, path: str | Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    except OSError as e: raise _write_error(path, e) from None
+    except OSError as e: raise write_error(path, e) from None
     try:
         with os.fdopen(fd, 'wb') as f:
             os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600 files; ours follow the umask like any other
@@ -261,7 +253,7 @@ def atomic_write(data: bytes, path: str | Path) -> Path:
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError): raise _write_error(path, e) from None
+        if isinstance(e, OSError): raise write_error(path, e) from None
         raise
     return path
 
@@ -307,7 +299,9 @@ def save(self: DistilledSet, path: str | Path # file to write (parent folders ar
 # %% ../nbs/03_distilled.ipynb #3f6a45be
 MAX_DIMS = 8  # the most dimensions a stored tensor may declare
 _ITEMSIZE = {'FloatStorage': 4, 'DoubleStorage': 8, 'HalfStorage': 2, 'BFloat16Storage': 2, 'LongStorage': 8, 'IntStorage': 4,
-             'ShortStorage': 2, 'CharStorage': 1, 'ByteStorage': 1, 'BoolStorage': 1}
+             'ShortStorage': 2, 'CharStorage': 1, 'ByteStorage': 1, 'BoolStorage': 1,
+             'ComplexFloatStorage': 8, 'ComplexDoubleStorage': 16}  # complex: read, then refused by the field checks
+_REBUILDS = {'_rebuild_tensor_v2', '_rebuild_parameter'}  # how torch pickles a tensor and an `nn.Parameter`
 
 def _check_signature(data: bytes) -> bool:
     "True if `data` ends with our SHA-256 and it matches; False for an unsigned `torch.save` archive; a `ValueError` otherwise."
@@ -343,10 +337,16 @@ class _Scan(pickle.Unpickler):
         self.prefix, self.sizes, self.storages = prefix, sizes, {}
 
     def find_class(self, module, name):
-        if (module, name) == ('torch._utils', '_rebuild_tensor_v2'): return self.tensor
+        if module == 'torch._utils' and name in _REBUILDS: return self.tensor if name == '_rebuild_tensor_v2' else self.parameter
         if (module, name) == ('collections', 'OrderedDict'): return collections.OrderedDict
         if module == 'torch' and name in _ITEMSIZE: return name
+        if module == 'torch' and name.endswith('Storage'):  # a tensor type, not a Python object: say which
+            raise ValueError(f"it holds a tensor of type {name}, which is not stored here (float, integer or bool tensors)")
         raise pickle.UnpicklingError(f"Unsupported global: GLOBAL {module}.{name}")
+
+    def parameter(self, data, *rest):
+        "An `nn.Parameter`: its tensor was checked when it was rebuilt."
+        return data
 
     def persistent_load(self, pid):
         ok = (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == 'storage' and pid[1] in _ITEMSIZE
@@ -380,8 +380,9 @@ def _check_archive(data: bytes):
     if f'{prefix}/data.pkl' not in sizes: raise ValueError("no data.pkl record")
     _Scan(io.BytesIO(zf.read(f'{prefix}/data.pkl')), prefix, sizes).load()
 
-def read_record(path: Path, what: str = 'DistilledSet'):
-    "The object stored in `path`, loaded with `weights_only=True` after `_check_archive`."
+def read_record(path: str | Path, what: str = 'DistilledSet'):
+    "The object stored in `path`, loaded with `weights_only=True` after `_check_archive`: the one door for `torch.load`."
+    path = Path(path)
     try:
         data = path.read_bytes()
         _check_archive(data)
@@ -394,6 +395,75 @@ def read_record(path: Path, what: str = 'DistilledSet'):
     except Exception as e: err = e
     reason = ' '.join(str(err).split())[:160]
     raise ValueError(f"not a readable {what} file: {path} (truncated or corrupted?): {type(err).__name__} {reason}") from None
+
+# %% ../nbs/03_distilled.ipynb #3dde975c
+MAX_DOCUMENT = 64 * 2**20  # bytes: the largest JSON or YAML file `read_document` reads
+
+def _yaml(text: str):
+    "YAML without aliases (`*name`), which can expand a tiny file into gigabytes."
+    import yaml
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise ValueError("it uses a YAML alias (*name), which is not read here: write the value out")
+            return super().compose_node(parent, index)
+    try: return yaml.load(text, Loader=NoAliases)
+    except ImportError: raise ValueError("reading YAML needs PyYAML (pip install pyyaml): or write it as JSON") from None
+    except yaml.YAMLError as e: raise ValueError(f"not valid YAML: {' '.join(str(e).split())[:160]}") from None
+
+def read_document(path: str | Path, what: str, # what the file should be, for messages (e.g. 'run file')
+                  expect: type = dict, # the type of value it must hold
+                  max_bytes: int = MAX_DOCUMENT) -> dict | list:
+    "The value in a JSON (or, by suffix, YAML) file, checked: bounded size, no YAML aliases, of type `expect`."
+    path = Path(path)
+    try:
+        if path.stat().st_size > max_bytes: raise ValueError(f"{path.stat().st_size} bytes, over the {max_bytes} a {what} may have")
+        text = path.read_bytes().decode('utf-8')
+        if path.suffix.lower() in ('.yaml', '.yml'): value = _yaml(text)
+        else:
+            try: value = json.loads(text)
+            except ValueError as e: raise ValueError(f"not valid JSON ({e})") from None
+    except UnicodeDecodeError: err = "not UTF-8 text"
+    except (OSError, ValueError) as e: err = ' '.join(str(getattr(e, 'strerror', None) or e).split())
+    else:
+        if isinstance(value, expect): return value
+        err = f"expected a {'JSON object' if expect is dict else expect.__name__}, it holds a {type(value).__name__}"
+    raise ValueError(f"{path}: not a readable {what}: {err}")
+
+def read_lines(path: str | Path) -> list[dict]:
+    "The records of a JSON-lines log (ours: `RunLog`): complete lines holding a JSON object; a torn or damaged line is dropped."
+    try: data = Path(path).read_bytes()
+    except FileNotFoundError: return []
+    records = []
+    for line in data.split(b'\n')[:-1]:  # the part after the last newline is a line a killed writer tore
+        try: rec = json.loads(line)
+        except ValueError: continue
+        if isinstance(rec, dict): records.append(rec)
+    return records
+
+# %% ../nbs/03_distilled.ipynb #69792b6d
+_GREY, _COLOUR = {'1': 255, 'L': 255, 'LA': 255, 'I;16': 65535, 'I;16L': 65535, 'I;16B': 65535}, ('RGB', 'RGBA', 'P', 'CMYK', 'YCbCr')
+
+def read_image(path: str | Path, size: tuple | None = None, # (H, W) the image must have, checked before decoding
+               what: str = 'the images' # whose size that is, for the message
+              ) -> np.ndarray:
+    "An image file's pixels as float32 in [0, 1], (H, W, C) with C 1 (grey, 8 or 16 bits) or 3 (colour)."
+    from PIL import Image
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if size is not None and (im.height, im.width) != tuple(size):
+                    raise ValueError(f"{path} is a {im.height}x{im.width} image, but {what} are {size[0]}x{size[1]}: "
+                                     "resize the images, or name the right --dataset.")
+                if im.mode in _GREY: return (np.asarray(im.convert('L') if im.mode == 'LA' else im, dtype=np.float32)
+                                             / _GREY[im.mode])[..., None]
+                if im.mode in _COLOUR: return np.asarray(im.convert('RGB'), dtype=np.float32) / 255
+                raise ValueError(f"{path}: {im.mode} pixels (32-bit or unusual) are not read: save it as an 8- or 16-bit PNG.")
+    except ValueError: raise
+    except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ValueError(f"{path}: not a readable image: {' '.join(str(e).split())[:160]}") from None
 
 # %% ../nbs/03_distilled.ipynb #d6bfdae1
 def _check_record(record, path: Path) -> dict:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09c_distributed.ipynb #1f5d2f21
 from __future__ import annotations
-import datetime, math, os, shutil, signal
+import datetime, logging, math, os, shutil, signal
 from pathlib import Path
 
 import torch
@@ -13,7 +13,8 @@ from .data import check_choice, check_int, get_device
 from .engine import SYNC_EVERY, Config, World, current_world
 
 # %% auto #0
-__all__ = ['BACKENDS', 'init_world', 'in_launched_run', 'launch', 'without_nproc', 'comm_bytes']
+__all__ = ['BACKENDS', 'PEER_LOST', 'init_world', 'in_launched_run', 'launch', 'without_nproc', 'check_nproc', 'failure_cause',
+           'comm_bytes']
 
 # %% ../nbs/09c_distributed.ipynb #c7d0364f
 BACKENDS = ('gloo', 'nccl')
@@ -54,13 +55,15 @@ def launch(command: list, # the program and its arguments each process runs, e.g
     os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // nproc)))  # torchrun would set 1, with a warning
     os.environ.update(env or {})  # the processes inherit this environment
     args = get_args_parser().parse_args(['--standalone', f'--nproc_per_node={nproc}', '--no-python', program, *command[1:]])
+    logger = logging.getLogger('torch.distributed.elastic')  # its own lines about the failure would come before ours
+    level, logger.level = logger.level, logging.CRITICAL
     try: run(args)
-    except ChildFailedError as e:  # the launcher stops the others (SIGTERM) as soon as one process fails
-        def why(code): return f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-        first = {r: f for r, f in e.failures.items() if f.exitcode != -signal.SIGTERM} or e.failures
-        failed = ', '.join(f"rank {r} ({why(f.exitcode)})" for r, f in sorted(first.items()))
-        raise RuntimeError(f"the {nproc}-process run failed: {failed}; the other processes were stopped") from None
-    finally: os.environ.clear(); os.environ.update(saved)
+    except ChildFailedError as e:
+        raise RuntimeError(f"the {nproc}-process run failed: {failure_cause({r: f.exitcode for r, f in e.failures.items()})}; "
+                           "the other processes were stopped") from None
+    finally:
+        logger.setLevel(level)
+        os.environ.clear(); os.environ.update(saved)
 
 def without_nproc(argv: list) -> list:
     "`argv` without its `--nproc N` (or `--nproc=N`): the command each launched process runs."
@@ -71,6 +74,26 @@ def without_nproc(argv: list) -> list:
         if a.startswith('--nproc='): continue
         out.append(a)
     return out
+
+# %% ../nbs/09c_distributed.ipynb #1193e3ba
+PEER_LOST = 3  # exit status of a process whose collective failed because another process of the run was gone
+
+def check_nproc(nproc: int, device='auto') -> int:
+    "`nproc` if this machine can run that many processes: one per GPU for a CUDA run, else one per CPU core."
+    check_int('--nproc', nproc)
+    cuda = get_device(device).type == 'cuda'
+    most, what = (torch.cuda.device_count(), 'GPUs') if cuda else (os.cpu_count() or 1, 'CPU cores')
+    if nproc > most:
+        raise ValueError(f"--nproc {nproc}: this machine has {most} {what}, so at most --nproc {most} here "
+                         "(torchrun spans several machines).")
+    return nproc
+
+def failure_cause(exitcodes: dict) -> str:
+    "The failed processes that caused a run's end (`{rank: exit code}`, negative: killed by that signal), as words."
+    def why(code): return f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+    consequence = {-signal.SIGTERM, -signal.SIGABRT, PEER_LOST}
+    causes = {r: c for r, c in exitcodes.items() if c not in consequence} or exitcodes
+    return ', '.join(f"rank {r} ({why(c)})" for r, c in sorted(causes.items()))
 
 # %% ../nbs/09c_distributed.ipynb #9984fa33
 def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT)

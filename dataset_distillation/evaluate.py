@@ -21,9 +21,9 @@ from .engine import Config, Method, class_labels, current_world, distill, option
 
 # %% auto #0
 __all__ = ['DATASET_FAMILY', 'PROTOCOLS', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize',
-           'check_dataset', 'check_protocol', 'protocols_table', 'train_teacher', 'evaluate_set', 'evaluate_archs',
-           'RandomConfig', 'distill_random', 'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig',
-           'distill_kmeans']
+           'check_dataset', 'check_protocol', 'protocols_table', 'evaluate_set', 'RandomConfig', 'distill_random',
+           'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans', 'evaluate_archs',
+           'train_teacher']
 
 # %% ../nbs/07_evaluate.ipynb #2e086682
 def check_compatible(distilled: DistilledSet, real: RealData):
@@ -35,13 +35,14 @@ def check_compatible(distilled: DistilledSet, real: RealData):
                          f"does not match dataset {real.name} ({want[0]} channels, {want[1][0]}x{want[1][1]}, {want[2]} classes): "
                          f"evaluate it on the dataset it was distilled from (--dataset {distilled.dataset}).")
 
-# %% ../nbs/07_evaluate.ipynb #7f063423
+# %% ../nbs/07_evaluate.ipynb #de85a17d
 DATASET_FAMILY = {'MNIST5k': 'MNIST'}  # datasets that are a subset of another one, with its classes, size and normalisation
 
 def same_dataset(a: str, b: str) -> bool:
     "Whether a set distilled from dataset `a` is tested on `b` as on its own."
     return DATASET_FAMILY.get(a, a) == DATASET_FAMILY.get(b, b)
 
+# %% ../nbs/07_evaluate.ipynb #117050c9
 def renormalize(distilled: DistilledSet, mean, std) -> DistilledSet:
     "The set with its images moved from its own normalisation to `mean`, `std` (the same pixels, other numbers)."
     x = distilled.images
@@ -49,6 +50,7 @@ def renormalize(distilled: DistilledSet, mean, std) -> DistilledSet:
     images = (x * per_channel(distilled.std) + per_channel(distilled.mean) - per_channel(mean)) / per_channel(std)
     return replace(distilled, images=images, mean=tuple(mean), std=tuple(std))
 
+# %% ../nbs/07_evaluate.ipynb #172cf525
 def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: bool = False) -> DistilledSet:
     "The set ready to be tested on `real`: refused if it is another dataset's (unless allowed), re-normalised if needed."
     check_compatible(distilled, real)
@@ -58,7 +60,7 @@ def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: 
     if (distilled.mean, distilled.std) == (tuple(map(float, real.mean)), tuple(map(float, real.std))): return distilled
     return renormalize(distilled, real.mean, real.std)
 
-# %% ../nbs/07_evaluate.ipynb #982ee58c
+# %% ../nbs/07_evaluate.ipynb #8a542cea
 _NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'), 'weight_decay': (lambda v: v >= 0, '>= 0')}
 
 def check_protocol(**protocol):
@@ -71,6 +73,7 @@ def check_protocol(**protocol):
         if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and ok(v)):
             raise ValueError(f"{name} must be a finite number {valid}, got {v!r}.")
 
+# %% ../nbs/07_evaluate.ipynb #3625b2e1
 PROTOCOLS = {  # evaluation variants papers report side by side: the labels networks learn, and the augmentation
     'auto': "the set's own labels and augmentation (its `info['eval_augment']`); DD sets replay their learned schedule",
     'hard': "class labels (soft labels arg-maxed), no augmentation",
@@ -84,18 +87,7 @@ def protocols_table() -> str:
     "`PROTOCOLS` as a Markdown table."
     return '| protocol | what networks learn |\n|---|---|\n' + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items())
 
-def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None,
-                  compile='auto' # torch.compile its training: True, False or 'auto' (`use_compile`)
-                 ) -> torch.nn.Module:
-    "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
-    check_int('teacher epochs', epochs)
-    device = get_device(device or 'auto')
-    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
-    g = torch.Generator().manual_seed(seed)
-    train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
-              device=device, forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256))))
-    return net.eval()
-
+# %% ../nbs/07_evaluate.ipynb #ba5c4c3e
 def _together(together, device, net, one_by_one: bool) -> bool:
     "Whether `evaluate_set` trains its networks at once: 'auto' on CUDA where the protocol allows; True refused where it cannot."
     together = {'on': True, 'off': False}.get(together, together) if isinstance(together, str) else together
@@ -107,6 +99,7 @@ def _together(together, device, net, one_by_one: bool) -> bool:
     if together is True and cannot: raise ValueError(f"together=True: {cannot}; use together='auto' or False.")
     return cannot is None and (together is True or device.type == 'cuda')
 
+# %% ../nbs/07_evaluate.ipynb #4e22eb9e
 def evaluate_set(distilled: DistilledSet, real: RealData,
                  arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
                  models: int = 5, # how many fresh networks to train and test
@@ -170,14 +163,6 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch, dataset=real.name,
                 protocol=protocol, settings=settings, **extra)
 
-@delegates(evaluate_set)
-def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architecture names (list or comma-separated string)
-                   **kwargs) -> dict:
-    "Cross-architecture evaluation: `{arch: evaluate_set(...)}` for each architecture."
-    if isinstance(archs, str): archs = [a.strip() for a in archs.split(',') if a.strip()]
-    for a in archs: check_choice('network', a, NETWORKS)  # every name before any training
-    return {a: evaluate_set(distilled, real, arch=a, **kwargs) for a in archs}
-
 # %% ../nbs/07_evaluate.ipynb #9848a878
 @dataclass(frozen=True)
 class RandomConfig(Config):
@@ -214,7 +199,7 @@ def distill_average(real: RealData, ipc: int = 1, seed: int = 0) -> DistilledSet
     "Baseline: per class, the mean images of `ipc` random disjoint groups (`ipc=1`: the class average)."
     return distill(AVERAGE, real, AverageConfig(ipc=ipc, seed=seed), device=real.train_x.device, progress=False)
 
-# %% ../nbs/07_evaluate.ipynb #defcd4be
+# %% ../nbs/07_evaluate.ipynb #1cf026c3
 def kmeans(x: Tensor, k: int, # points (n, d) and number of clusters
            generator: torch.Generator, iterations: int = 50) -> Tensor:
     "k-means centroids (k, d): k-means++ seeding from `generator`, then Lloyd iterations."
@@ -231,6 +216,7 @@ def kmeans(x: Tensor, k: int, # points (n, d) and number of clusters
         centres = new
     return centres
 
+# %% ../nbs/07_evaluate.ipynb #ed003f80
 @dataclass(frozen=True)
 class KMeansConfig(RandomConfig):
     "Baseline: `ipc` k-means centroids per class."
@@ -247,3 +233,25 @@ KMEANS = Method('kmeans', KMeansConfig, _kmeans_init, None, _baseline_result)
 def distill_kmeans(real: RealData, ipc: int = 1, seed: int = 0, iterations: int = 50) -> DistilledSet:
     "Baseline: `ipc` k-means centroids per class."
     return distill(KMEANS, real, KMeansConfig(ipc=ipc, seed=seed, iterations=iterations), device=real.train_x.device, progress=False)
+
+# %% ../nbs/07_evaluate.ipynb #45f04409
+@delegates(evaluate_set)
+def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architecture names (list or comma-separated string)
+                   **kwargs) -> dict:
+    "Cross-architecture evaluation: `{arch: evaluate_set(...)}` for each architecture."
+    if isinstance(archs, str): archs = [a.strip() for a in archs.split(',') if a.strip()]
+    for a in archs: check_choice('network', a, NETWORKS)  # every name before any training
+    return {a: evaluate_set(distilled, real, arch=a, **kwargs) for a in archs}
+
+# %% ../nbs/07_evaluate.ipynb #f08ef46c
+def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None,
+                  compile='auto' # torch.compile its training: True, False or 'auto' (`use_compile`)
+                 ) -> torch.nn.Module:
+    "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
+    check_int('teacher epochs', epochs)
+    device = get_device(device or 'auto')
+    net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
+    g = torch.Generator().manual_seed(seed)
+    train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
+              device=device, forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256))))
+    return net.eval()

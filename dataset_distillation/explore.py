@@ -4,111 +4,21 @@
 
 # %% ../nbs/11_explore.ipynb #e101aa41
 from __future__ import annotations
-import html, io, math, time
+import html, math, time
 from pathlib import Path
 
 import torch
 from torch import Tensor
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 from fastcore.basics import patch
 
-from .data import check_choice, show_images
+from .data import check_choice
 from .distilled import DistilledSet
+from .figures import (class_caption, images_png, loss_curve_png, recorded_lines, step_caption, step_lrs,
+                                          summary)
 
 # %% auto #0
-__all__ = ['fig_png', 'images_png', 'step_lrs', 'step_caption', 'grid_layout', 'grid_png', 'loss_curve_png', 'summary',
-           'class_caption', 'recorded_lines', 'Explorer', 'browse', 'LiveView']
-
-# %% ../nbs/11_explore.ipynb #0cec4ea1
-def fig_png(fig: Figure, dpi: int = 72) -> bytes:
-    "The PNG bytes of a matplotlib figure."
-    buf = io.BytesIO()
-    fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
-    return buf.getvalue()
-
-def images_png(x: Tensor, mean, std, # normalised images (..., C, H, W), leading dims flattened, and their normalisation
-               nrow: int = 10, # images per row
-               titles: list | None = None, # one title per row, on the left
-               title: str | None = None, # title above the grid
-               size: float = 0.5, # inches per image
-               dpi: int = 72) -> bytes:
-    "PNG bytes of a grid of images, drawn by `show_images`."
-    x = x.detach().cpu().reshape(-1, *x.shape[-3:])
-    fig = Figure(figsize=(size * nrow, size * math.ceil(len(x) / nrow)))
-    ax = show_images(x, mean, std, nrow=nrow, ax=fig.add_subplot(), titles=titles)
-    if title: ax.set_title(title, fontsize=8)
-    return fig_png(fig, dpi)
-
-# %% ../nbs/11_explore.ipynb #4ffedac9
-def step_lrs(distilled: DistilledSet, s: int) -> list[float]:
-    "The learned step sizes of inner step `s`, one per epoch."
-    if not distilled.is_scheduled: raise ValueError(f"this {distilled.method} set has no step schedule (lrs is None): only DD sets have steps")
-    if not (isinstance(s, int) and 0 <= s < distilled.steps): raise ValueError(f"step {s!r} out of range: expected an int in [0, steps={distilled.steps})")
-    return distilled.lrs.view(distilled.epochs, distilled.steps)[:, s].tolist()
-
-def step_caption(distilled: DistilledSet, s: int) -> str:
-    "'step s: η = ...' with the step size of each epoch."
-    return f"step {s}: η = " + ', '.join(f'{lr:.3g}' for lr in step_lrs(distilled, s))
-
-def grid_layout(distilled: DistilledSet) -> tuple[Tensor, int, list[str] | None]:
-    "(images, nrow, row titles) of the whole set: rows of inner steps for a DD set, else rows of classes."
-    y = distilled.hard_labels.cpu()
-    if distilled.is_scheduled and distilled.step_index is not None:
-        order = torch.argsort(distilled.step_index.cpu() * distilled.num_classes + y, stable=True)
-        return distilled.images[order], len(y) // distilled.steps, [step_caption(distilled, s) for s in range(distilled.steps)]
-    order, nrow = torch.argsort(y, stable=True), distilled.ipc if distilled.ipc > 1 else min(len(y), 10)
-    return distilled.images[order], nrow, [str(c) for c in y[order][::nrow].tolist()] if nrow == distilled.ipc else None
-
-def grid_png(distilled: DistilledSet, size: float = 0.4, # inches per image
-             dpi: int = 72) -> bytes:
-    "PNG bytes of the whole set (see `grid_layout`), titled with its method and dataset."
-    x, nrow, titles = grid_layout(distilled)
-    return images_png(x, distilled.mean, distilled.std, nrow, titles, f"{distilled.method} · {distilled.dataset} · {len(x)} images", size, dpi)
-
-# %% ../nbs/11_explore.ipynb #d927227e
-def loss_curve_png(losses, # loss per recorded iteration
-                   iterations=None, # their iteration numbers (default 0, 1, ...)
-                   accs=None, # (iteration, test accuracy %) pairs, drawn on a second axis
-                   figsize=(3.6, 1.8), dpi: int = 72) -> bytes:
-    "PNG bytes of a loss curve, with test accuracy when given."
-    fig = Figure(figsize=figsize)
-    ax = fig.add_subplot()
-    ax.plot(list(range(len(losses))) if iterations is None else list(iterations), list(losses), lw=.8)
-    ax.set_xlabel('iteration', fontsize=8); ax.set_ylabel('loss', fontsize=8); ax.tick_params(labelsize=7)
-    if accs:
-        its, acc = zip(*accs)
-        ax2 = ax.twinx()
-        ax2.plot(its, acc, 'o-', color='C1', ms=3, lw=.8); ax2.set_ylabel('test acc. (%)', color='C1', fontsize=8)
-        ax2.tick_params(labelsize=7)
-    return fig_png(fig, dpi)
-
-# %% ../nbs/11_explore.ipynb #5f0d080f
-def summary(distilled: DistilledSet) -> str:
-    "One line: method, dataset, images per class, label kind, network and schedule."
-    d, parts = distilled, [distilled.method, distilled.dataset]
-    per_step = f" ({d.ipc // d.steps} per step)" if d.is_scheduled and d.step_index is not None else ""
-    parts += [f"ipc {d.ipc}{per_step}", f"{len(d.images)} images {'x'.join(map(str, d.images.shape[1:]))}",
-              f"{'soft' if d.is_soft else 'hard'} labels"]
-    if d.arch: parts.append(d.arch)
-    if d.is_scheduled: parts.append(f"schedule {d.steps} steps x {d.epochs} epochs")
-    return ' · '.join(parts)
-
-def class_caption(distilled: DistilledSet, c: int) -> str:
-    "'class c: n images · label info' (for soft labels, p(c) of each image)."
-    keep = distilled.hard_labels.cpu() == c
-    text = f"class {c}: {int(keep.sum())} images · "
-    if not distilled.is_soft: return text + "hard labels"
-    p = distilled.soft_targets.cpu().float()[keep][:, c]
-    return text + f"soft labels, p({c}) = " + ', '.join(f'{v:.2f}' for v in p.tolist()) + f" (mean {p.mean():.2f})"
-
-def recorded_lines(distilled: DistilledSet) -> list[str]:
-    "One line per evaluation recorded in the set (`dd_eval --record`): architecture, protocol, accuracy, budget, dataset."
-    def line(r):
-        s = r.get('settings', {})
-        budget = f"{s['epochs']} epochs" if s.get('epochs') else 'its schedule'
-        return f"{r['arch']} {r['protocol']}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']}, {budget}, {r['dataset']})"
-    return [line(r) for r in distilled.info.get('evaluations', [])]
+__all__ = ['Explorer', 'browse', 'LiveView']
 
 # %% ../nbs/11_explore.ipynb #ef2f8236
 def _sources(source) -> dict:

@@ -36,7 +36,7 @@ def get_loops(ipc: int # images per class
     outer = min(ipc, 50)
     return outer, round(500 / outer)
 
-# %% ../nbs/09_matching.ipynb #278cd96e
+# %% ../nbs/09_matching.ipynb #4bf8865d
 def layer_distance(gw_syn: Tensor, gw_real: Tensor) -> Tensor:
     "DC's layer-wise distance: sum over output channels (rows) of 1 - cosine; a 1-D tensor is one row."
     if gw_real.ndim == 1: gw_syn, gw_real = gw_syn.view(1, -1), gw_real.view(1, -1)
@@ -44,6 +44,7 @@ def layer_distance(gw_syn: Tensor, gw_real: Tensor) -> Tensor:
     cos = (gw_syn * gw_real).sum(-1) / (gw_syn.norm(dim=-1) * gw_real.norm(dim=-1) + 1e-6)
     return (1 - cos).sum()
 
+# %% ../nbs/09_matching.ipynb #4b3067a9
 DISTANCES = ('ours', 'mse', 'cos')
 
 def match_distance(gw_syn: list, gw_real: list, # per-parameter gradients on the synthetic and on the real batch
@@ -84,7 +85,7 @@ def freeze_batchnorm(net: nn.Module, real: RealData, generator: torch.Generator,
     for m in net.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
-# %% ../nbs/09_matching.ipynb #55eed4a4
+# %% ../nbs/09_matching.ipynb #d5e95043
 def class_batches(real: RealData, syn: Tensor, ipc: int, generator: torch.Generator, batch_real: int = 256,
                   strategy: str | None = None, # DSA strategy: one sampled transform per class, on both batches
                   classes=None # the classes to yield (default: all); every class's draws are made, so the generator moves alike
@@ -97,6 +98,7 @@ def class_batches(real: RealData, syn: Tensor, ipc: int, generator: torch.Genera
         x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
         yield (c, apply_dsa(x_real, aug), apply_dsa(x_syn, aug)) if strategy else (c, x_real, x_syn)
 
+# %% ../nbs/09_matching.ipynb #219451a9
 def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator,
             params: list, dist: str = 'ours', batch_real: int = 256,
             strategy: str | None = None, # DSA strategy for Siamese augmentation; None: DC
@@ -131,7 +133,8 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
     total = 0.
     for ol in range(outer_loop):
         if bn: freeze_batchnorm(net, real, generator)
-        loss = gm_loss(net, syn, real, ipc, generator, params, dist, batch_real, strategy, fwd, classes)
+        loss = gm_loss(net, syn, real, ipc, generator, params, dist=dist, batch_real=batch_real, strategy=strategy,
+                       fwd=fwd, classes=classes)
         opt_img.zero_grad(set_to_none=True)
         loss.backward()
         opt_img.step()
@@ -141,7 +144,7 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
         train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
-# %% ../nbs/09_matching.ipynb #0bc7a2e5
+# %% ../nbs/09_matching.ipynb #adac8f08
 @dataclass(frozen=True)
 class DCConfig(Config):
     "Dataset Condensation by gradient matching (Zhao et al., ICLR 2021); the defaults are the paper's."
@@ -166,6 +169,7 @@ class DCConfig(Config):
         outer, inner = get_loops(self.ipc)
         return self.outer_loop or outer, self.inner_loop or inner
 
+# %% ../nbs/09_matching.ipynb #694d109a
 @dataclass(frozen=True)
 class DSAConfig(DCConfig):
     "DC with Differentiable Siamese Augmentation (Zhao & Bilen, ICML 2021): one sampled transform per class on both batches."
@@ -174,9 +178,7 @@ class DSAConfig(DCConfig):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-# %% ../nbs/09_matching.ipynb #73806c08
-def _dc_eval_augment(dataset): return 'crop_scale_rotate' if dataset in ('MNIST', 'MNIST5k') else None
-
+# %% ../nbs/09_matching.ipynb #5a961324
 def gm_init(state, g: torch.Generator, compile='auto'):
     "The synthetic images and their optimiser, the loops, the strategy and the (compiled) forward of the real passes."
     real, cfg = state.real, state.cfg
@@ -189,12 +191,19 @@ def gm_init(state, g: torch.Generator, compile='auto'):
     state.shards = dict(syn=mine)
     state.stateful = dict(opt_img=torch.optim.SGD([syn], lr=cfg.lr_img, momentum=0.5))
 
+# %% ../nbs/09_matching.ipynb #d8ee9298
 def gm_step(state, it: int, g: torch.Generator) -> float:
     cfg = state.cfg
     syn, world = state.tensors['syn'], state.world
     merge = (lambda: world.merge_rows(syn, state.shards['syn'])) if world.size > 1 else None
-    return gm_iteration(state.real, syn, state.stateful['opt_img'], cfg.ipc, cfg.arch, g, *state.loops, cfg.dist, cfg.include_1d,
-                        cfg.lr_net, cfg.batch_real, cfg.batch_train, state.strategy, state.fwd, state.classes, merge)
+    outer_loop, inner_loop = state.loops
+    return gm_iteration(state.real, syn, state.stateful['opt_img'], ipc=cfg.ipc, arch=cfg.arch, generator=g,
+                        outer_loop=outer_loop, inner_loop=inner_loop, dist=cfg.dist, include_1d=cfg.include_1d,
+                        lr_net=cfg.lr_net, batch_real=cfg.batch_real, batch_train=cfg.batch_train,
+                        strategy=state.strategy, fwd=state.fwd, classes=state.classes, merge=merge)
+
+# %% ../nbs/09_matching.ipynb #ef12b10c
+def _dc_eval_augment(dataset): return 'crop_scale_rotate' if dataset in ('MNIST', 'MNIST5k') else None
 
 def gm_result(state) -> DistilledSet:
     "The set, with the augmentation to evaluate it with: the DSA strategy, or for DC the reference's ops on MNIST."
@@ -202,8 +211,8 @@ def gm_result(state) -> DistilledSet:
     info = dict(eval_augment=state.strategy or _dc_eval_augment(real.name), outer_loop=outer, inner_loop=inner)
     return pack(state, state.tensors['syn'], class_labels(real.num_classes, state.cfg.ipc, 'cpu'), info=info)
 
+# %% ../nbs/09_matching.ipynb #1a3141cb
 DC = Method('dc', DCConfig, gm_init, gm_step, gm_result, lower='lr_img')
-DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
 
 @with_config(DCConfig)
 def distill_dc(real: RealData, # the real dataset
@@ -212,6 +221,9 @@ def distill_dc(real: RealData, # the real dataset
                **config) -> DistilledSet:
     "Dataset Condensation (Zhao et al. 2021): match per-class gradients of real and synthetic batches."
     return distill(DC, real, DCConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
+
+# %% ../nbs/09_matching.ipynb #f4e05a91
+DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
 
 @with_config(DSAConfig)
 def distill_dsa(real: RealData, device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, compile='auto',
@@ -245,7 +257,7 @@ def dm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generat
     mu_syn = embed(net, torch.cat(xs_syn)).view(len(xs_syn), ipc, -1).mean(1)
     return ((torch.stack(mus_real) - mu_syn)**2).sum()
 
-# %% ../nbs/09_matching.ipynb #6b963437
+# %% ../nbs/09_matching.ipynb #3df291b3
 @dataclass(frozen=True)
 class DMConfig(Config):
     "Distribution Matching (Zhao & Bilen, WACV 2023); the defaults are the paper's."
@@ -262,6 +274,7 @@ class DMConfig(Config):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
+# %% ../nbs/09_matching.ipynb #64251887
 def dm_init(state, g: torch.Generator, compile='auto'):
     cfg = state.cfg
     state.embed_real = Forward(use_compile(compile, cfg.iterations), embed)
@@ -273,20 +286,24 @@ def dm_init(state, g: torch.Generator, compile='auto'):
     state.shards = dict(syn=mine)  # each process updates the images of its classes; the engine merges them when needed
     state.stateful = dict(opt_img=torch.optim.SGD([syn], lr=cfg.lr_img, momentum=0.5))
 
+# %% ../nbs/09_matching.ipynb #526e7ce8
 def dm_step(state, it: int, g: torch.Generator) -> float:
     "One iteration: a fresh random network (no gradients of its own), the matching loss, one SGD step on the images."
     real, cfg, syn, opt_img = state.real, state.cfg, state.tensors['syn'], state.stateful['opt_img']
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
-    class_loss = dm_loss(net, syn, real, cfg.ipc, g, cfg.batch_real, state.strategy, state.classes, state.embed_real)
+    class_loss = dm_loss(net, syn, real, cfg.ipc, g, batch_real=cfg.batch_real, strategy=state.strategy,
+                         classes=state.classes, embed_real=state.embed_real)
     opt_img.zero_grad(set_to_none=True)
     class_loss.backward()
     opt_img.step()
     return class_loss.item() / real.num_classes
 
+# %% ../nbs/09_matching.ipynb #759a2280
 def dm_result(state) -> DistilledSet:
     return pack(state, state.tensors['syn'], class_labels(state.real.num_classes, state.cfg.ipc, 'cpu'), info=dict(eval_augment=state.strategy))
 
+# %% ../nbs/09_matching.ipynb #e021de6a
 DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img')
 
 @with_config(DMConfig)

@@ -14,47 +14,10 @@ from .data import get_device
 from .distilled import DistilledSet
 
 # %% auto #0
-__all__ = ['RECOMPILE_LIMIT', 'eager_forward', 'use_compile', 'raise_recompile_limit', 'Forward', 'train_epochs', 'protocol_sgd',
-           'train_net', 'test_accuracy', 'train_together', 'train_scheduled']
+__all__ = ['RECOMPILE_LIMIT', 'train_epochs', 'protocol_sgd', 'train_net', 'eager_forward', 'test_accuracy',
+           'raise_recompile_limit', 'Forward', 'use_compile', 'train_together', 'train_scheduled']
 
-# %% ../nbs/05_train.ipynb #e8afbbae
-def eager_forward(net: nn.Module, x: Tensor) -> Tensor:
-    "`net(x)`: the plain forward pass, as a function of the network."
-    return net(x)
-
-def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the command lines write them)
-                steps: int # optimiser steps (or passes) the run will make
-               ) -> bool:
-    "Whether to `torch.compile`: as given, or for 'auto' when the run makes at least 200 steps (compiling costs seconds)."
-    if isinstance(compile, str): compile = {'on': True, 'off': False}.get(compile, compile)
-    if compile == 'auto': return steps >= 200
-    if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
-    return compile
-
-RECOMPILE_LIMIT = 64
-
-def raise_recompile_limit(limit: int = RECOMPILE_LIMIT):
-    "Let dynamo keep `limit` compiled variants per function (default 8): past it, every new one runs eagerly (one warning)."
-    import torch._dynamo.config as cfg
-    name = 'recompile_limit' if hasattr(cfg, 'recompile_limit') else 'cache_size_limit'  # renamed in torch 2.6
-    setattr(cfg, name, max(getattr(cfg, name), limit))
-
-class Forward:
-    "`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if compiling fails."
-    def __init__(self, compile: bool = False, fn=eager_forward):
-        self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
-        if compile: raise_recompile_limit()
-    def __call__(self, *args):
-        # compiled code is specialised on strides: augmented batches would recompile
-        args = [a.contiguous() if isinstance(a, torch.Tensor) else a for a in args]
-        try: return self.fn(*args)
-        except Exception as e:
-            if self.fn is self.eager: raise
-            warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); continuing without it (compile=False).")
-            self.fn = self.eager
-            return self.eager(*args)
-
-# %% ../nbs/05_train.ipynb #0b4aa860
+# %% ../nbs/05_train.ipynb #509b2c69
 def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors
                  epochs: int, batch_size: int = 256,
                  generator: torch.Generator | None = None, # shuffles the batches
@@ -77,11 +40,13 @@ def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tenso
             loss.backward()
             opt.step()
 
+# %% ../nbs/05_train.ipynb #de5dd278
 def protocol_sgd(params, epochs: int, lr: float, momentum: float, weight_decay: float):
     "The evaluation protocol's optimiser: SGD, and its learning rate x0.1 after `epochs//2` epochs (`sched.step()` per epoch)."
     opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     return opt, torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
 
+# %% ../nbs/05_train.ipynb #e88b5018
 def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tensors (labels: indices or probabilities)
               epochs: int, # passes over the data; the learning rate drops x0.1 at `epochs//2`
               lr: float = 0.01, batch_size: int = 256,
@@ -102,6 +67,12 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
         sched.step()  # after the epoch's optimiser steps, as torch expects
     return net
 
+# %% ../nbs/05_train.ipynb #9bb16833
+def eager_forward(net: nn.Module, x: Tensor) -> Tensor:
+    "`net(x)`: the plain forward pass, as a function of the network."
+    return net(x)
+
+# %% ../nbs/05_train.ipynb #cd461f6d
 @torch.no_grad()
 def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
                   forward=None # `forward(net, x)` to use instead of `net(x)`
@@ -112,6 +83,41 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
     correct = sum((forward(net, xb.to(device)).argmax(1) == yb.to(device)).sum().item()
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
+
+# %% ../nbs/05_train.ipynb #de087a55
+RECOMPILE_LIMIT = 64
+
+def raise_recompile_limit(limit: int = RECOMPILE_LIMIT):
+    "Let dynamo keep `limit` compiled variants per function (default 8): past it, every new one runs eagerly (one warning)."
+    import torch._dynamo.config as cfg
+    name = 'recompile_limit' if hasattr(cfg, 'recompile_limit') else 'cache_size_limit'  # renamed in torch 2.6
+    setattr(cfg, name, max(getattr(cfg, name), limit))
+
+# %% ../nbs/05_train.ipynb #15656eb4
+class Forward:
+    "`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if compiling fails."
+    def __init__(self, compile: bool = False, fn=eager_forward):
+        self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
+        if compile: raise_recompile_limit()
+    def __call__(self, *args):
+        # compiled code is specialised on strides: augmented batches would recompile
+        args = [a.contiguous() if isinstance(a, torch.Tensor) else a for a in args]
+        try: return self.fn(*args)
+        except Exception as e:
+            if self.fn is self.eager: raise
+            warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); continuing without it (compile=False).")
+            self.fn = self.eager
+            return self.eager(*args)
+
+# %% ../nbs/05_train.ipynb #bad48ac6
+def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the command lines write them)
+                steps: int # optimiser steps (or passes) the run will make
+               ) -> bool:
+    "Whether to `torch.compile`: as given, or for 'auto' when the run makes at least 200 steps (compiling costs seconds)."
+    if isinstance(compile, str): compile = {'on': True, 'off': False}.get(compile, compile)
+    if compile == 'auto': return steps >= 200
+    if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
+    return compile
 
 # %% ../nbs/05_train.ipynb #446282b5
 def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)

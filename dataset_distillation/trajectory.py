@@ -26,13 +26,15 @@ __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', '
            'expert_network', 'unflatten', 'plan_steps', 'step_inputs', 'mtt_grads', 'MTTConfig', 'mtt_init', 'mtt_step',
            'mtt_result', 'distill_mtt']
 
-# %% ../nbs/09b_trajectory.ipynb #555711c7
+# %% ../nbs/09b_trajectory.ipynb #1257abe1
 EXPERT_FORMAT = 'dataset_distillation.Expert'
 
 def expert_path(folder, i: int) -> Path: return Path(folder) / f'expert_{i:03d}.pt'
 
+# %% ../nbs/09b_trajectory.ipynb #f50afe7f
 def flat_params(net) -> Tensor: return torch.cat([p.detach().flatten() for p in net.parameters()]).cpu()
 
+# %% ../nbs/09b_trajectory.ipynb #8211478a
 def train_experts(real: RealData, # the real data the experts learn
                   folder, # where the expert files go (created)
                   n_experts: int = 5, # how many experts
@@ -77,7 +79,9 @@ def train_experts(real: RealData, # the real data the experts learn
     world.gather([])  # every expert is written when any process returns
     return paths
 
-# %% ../nbs/09b_trajectory.ipynb #395d481a
+# %% ../nbs/09b_trajectory.ipynb #ee94ead7
+_EXPERT_FIELDS = dict(dataset=str, channels=int, im_size=list, num_classes=int, config=str, names=list, trajectory=Tensor)
+
 def read_expert(path, real: RealData, arch: str | None, # an expert file; what it must have been trained on and as (None: any)
                 epochs_needed: int = 1 # the last epoch the caller reads
                ) -> tuple[Tensor, str]:
@@ -85,11 +89,17 @@ def read_expert(path, real: RealData, arch: str | None, # an expert file; what i
     path = Path(path)
     rec = read_record(path, 'expert')
     if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT): raise ValueError(f"{path} is not an expert file (format tag missing)")
+    for k, t in _EXPERT_FIELDS.items():
+        if not isinstance(rec.get(k), t): raise ValueError(f"{path}: expert field {k!r} must be a {t.__name__}; got {type(rec.get(k)).__name__}")
+    try: config = json.loads(rec['config'])
+    except ValueError: config = None
+    if not (isinstance(config, dict) and len(rec['im_size']) == 2):
+        raise ValueError(f"{path}: expert config must be a JSON object and im_size two numbers")
     made = (rec['dataset'], rec['channels'], tuple(rec['im_size']), rec['num_classes'])
     want = (real.name, real.channels, tuple(real.im_size), real.num_classes)
     if made != want: raise ValueError(f"{path} was trained on {made[0]} ({made[1]}x{made[2][0]}x{made[2][1]}, {made[3]} classes), "
                                       f"not on {want[0]} ({want[1]}x{want[2][0]}x{want[2][1]}, {want[3]} classes): use experts of this dataset.")
-    arch_made = json.loads(rec['config']).get('arch')
+    arch_made = config.get('arch')
     if arch is None and arch_made in NETWORKS: arch = arch_made
     if arch_made != arch: raise ValueError(f"{path} is an expert of {arch_made}, not of {arch}: use --set arch={arch_made} or other experts.")
     traj = rec['trajectory']
@@ -101,6 +111,7 @@ def read_expert(path, real: RealData, arch: str | None, # an expert file; what i
                          f"(max_start_epoch - 1 + expert_epochs): lower them or train longer experts.")
     return traj, arch
 
+# %% ../nbs/09b_trajectory.ipynb #72474873
 def load_experts(folder, # a folder of `expert_*.pt` files
                  real: RealData, arch: str, # what they must have been trained on and as
                  epochs_needed: int = 1 # the last epoch a run reaches: max_start_epoch - 1 + expert_epochs
@@ -112,6 +123,7 @@ def load_experts(folder, # a folder of `expert_*.pt` files
     if not paths: raise ValueError(f"{folder} holds no expert_*.pt files: make experts with dd_experts --out {folder} (or train_experts).")
     return [read_expert(path, real, arch, epochs_needed)[0] for path in paths]
 
+# %% ../nbs/09b_trajectory.ipynb #63b09602
 def expert_network(path, real: RealData, arch: str | None = None, epoch: int = -1) -> torch.nn.Module:
     "The network of an expert file at `epoch` (default: its last), e.g. a teacher for `evaluate_set(protocol='kd')`."
     traj, arch = read_expert(path, real, arch)
@@ -121,15 +133,14 @@ def expert_network(path, real: RealData, arch: str | None = None, epoch: int = -
     torch.nn.utils.vector_to_parameters(traj[epoch].float(), net.parameters())
     return net.eval()
 
-# %% ../nbs/09b_trajectory.ipynb #20602ad6
-GRAD_MODES = ('exact', 'naive', 'tesla')
-
+# %% ../nbs/09b_trajectory.ipynb #cb8d455b
 def unflatten(flat: Tensor, like: dict) -> dict:
     "A flat parameter vector as a dict shaped like `like`."
     out, i = {}, 0
     for k, p in like.items(): out[k] = flat[i:i + p.numel()].view_as(p).to(p); i += p.numel()
     return out
 
+# %% ../nbs/09b_trajectory.ipynb #4f214531
 def plan_steps(n_images: int, steps: int, batch: int, strategy: str | None, generator: torch.Generator) -> list:
     "For each student step: the minibatch indices and the per-image DSA draws (None without augmentation)."
     plan = []
@@ -138,6 +149,7 @@ def plan_steps(n_images: int, steps: int, batch: int, strategy: str | None, gene
         plan.append((idx, sample_dsa(strategy, len(idx), generator) if strategy else None))
     return plan
 
+# %% ../nbs/09b_trajectory.ipynb #992343e2
 def step_inputs(images: Tensor, labels: Tensor, plan: list):
     "`batch(t)`: the augmented minibatch of student step t and its labels."
     def batch(t):
@@ -147,6 +159,8 @@ def step_inputs(images: Tensor, labels: Tensor, plan: list):
     return batch
 
 # %% ../nbs/09b_trajectory.ipynb #336b555b
+GRAD_MODES = ('exact', 'naive', 'tesla')
+
 def mtt_grads(f, theta_start: dict, target: dict, images: Tensor, labels: Tensor, log_lr: Tensor, plan: list,
               mode: str = 'exact') -> tuple:
     "The matching loss and its gradients `(loss, d images, d log_lr, d labels or None)` in `mode`."
@@ -213,7 +227,7 @@ class MTTConfig(Config):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
-# %% ../nbs/09b_trajectory.ipynb #522c3698
+# %% ../nbs/09b_trajectory.ipynb #4a03d114
 def mtt_init(state, g: torch.Generator):
     "The experts, the student's functional loss, the images (and label logits), log(alpha) and their optimisers."
     real, cfg, dev = state.real, state.cfg, state.device
@@ -237,6 +251,7 @@ def mtt_init(state, g: torch.Generator):
                           opt_labels=torch.optim.SGD([label_logits], lr=cfg.lr_labels, momentum=0.5))
     state.images = images
 
+# %% ../nbs/09b_trajectory.ipynb #78bce32e
 def mtt_step(state, it: int, g: torch.Generator) -> float:
     "One iteration: experts and start epochs, N student steps from each, the matching loss, one update of everything learned."
     cfg, t, dev = state.cfg, state.tensors, state.device
@@ -262,6 +277,7 @@ def mtt_step(state, it: int, g: torch.Generator) -> float:
         opt.step()
     return loss
 
+# %% ../nbs/09b_trajectory.ipynb #4018d9be
 def mtt_result(state):
     "The set, its labels (probabilities if learned) and the learned step size, which its evaluation trains with (as MTT)."
     cfg, t = state.cfg, state.tensors
@@ -269,6 +285,7 @@ def mtt_result(state):
     alpha = t['log_lr'].exp().item()
     return pack(state, t['images'], labels, info=dict(eval_augment=state.strategy, syn_lr=alpha, eval=dict(lr=alpha)))
 
+# %% ../nbs/09b_trajectory.ipynb #acb09355
 MTT = Method('mtt', MTTConfig, mtt_init, mtt_step, mtt_result, lower='lr_img or lr_lr', scalars=lambda state: dict(syn_lr=round(state.tensors['log_lr'].exp().item(), 8)))
 
 @with_config(MTTConfig)

@@ -17,14 +17,14 @@ from .data import sample_balanced
 from .train import use_compile
 from .backgrad import HVPS, compiled_hvp, compiled_step, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
 from .models import NETWORKS, WEIGHT_INITS, get_network
-from .distilled import DistilledSet
+from .distilled import DistilledSet, read_record
 from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
 
 # %% auto #0
 __all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'dd_init', 'dd_step',
            'dd_result', 'dd_scalars', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
 
-# %% ../nbs/08_unrolled.ipynb #2fb08afb
+# %% ../nbs/08_unrolled.ipynb #31733921
 class BackGrad(NamedTuple):
     "The outer loss and its gradients with respect to images, raw step sizes and label logits (None for fixed labels)."
     loss: Tensor
@@ -32,6 +32,7 @@ class BackGrad(NamedTuple):
     raw_lrs: Tensor
     labels: Tensor | None
 
+# %% ../nbs/08_unrolled.ipynb #78900843
 def _check_unroll_args(images, labels, raw_lrs):
     if images.ndim != 5: raise ValueError(f"images must be (S, n, C, H, W) (S steps of n images), got shape {tuple(images.shape)}")
     S, n = images.shape[:2]
@@ -40,6 +41,7 @@ def _check_unroll_args(images, labels, raw_lrs):
     if raw_lrs.ndim != 1 or len(raw_lrs) % S:
         raise ValueError(f"raw_lrs must be 1-D with S*E entries (a multiple of S={S}), got shape {tuple(raw_lrs.shape)}")
 
+# %% ../nbs/08_unrolled.ipynb #b4d44402
 def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double', step=None) -> BackGrad:
     "`backgrad` for a loss function `f` from `functional_loss`."
     _check_unroll_args(images, labels, raw_lrs)
@@ -55,6 +57,7 @@ def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double', 
     g_eta, _ = reverse_sweep(f, thetas, batch, etas, v, back, hvp)
     return BackGrad(loss.detach(), g_x, g_eta * torch.sigmoid(rho), g_y)
 
+# %% ../nbs/08_unrolled.ipynb #7426a09f
 def backgrad(net: nn.Module, # the network (its architecture; BatchNorm as in `batch_stats_net`)
              theta0: dict | None, # initial parameters (name -> tensor); None: `net`'s own
              images: Tensor, # (S, n, C, H, W) distilled images, one group per inner step
@@ -126,10 +129,11 @@ def _init_states(cfg: DDConfig, real, generator):
         return lambda: [make(int(torch.randint(*_TRAIN_SEEDS, (1,), generator=generator))) for _ in range(cfg.n_nets)]
     if cfg.net_init == 'fixed': state = make(cfg.seed)
     else:
-        state = torch.load(cfg.pretrained, map_location='cpu', weights_only=True)
-        if not isinstance(state, dict) or state.keys() != make(cfg.seed).keys():
-            raise ValueError(f"{cfg.pretrained} does not hold a state dict of {cfg.arch}: keys {sorted(state)[:3]}..., "
-                             f"expected {sorted(make(cfg.seed))[:3]}...")
+        state, want = read_record(cfg.pretrained, 'state dict'), make(cfg.seed)
+        if not (isinstance(state, dict) and state.keys() == want.keys()
+                and all(isinstance(v, Tensor) and v.shape == want[k].shape for k, v in state.items())):
+            raise ValueError(f"{cfg.pretrained} does not hold a state dict of {cfg.arch}: keys {sorted(map(str, state))[:3]}..., "
+                             f"expected {sorted(want)[:3]}... with their shapes")
     return lambda: [state]
 
 # %% ../nbs/08_unrolled.ipynb #a339105f
@@ -142,12 +146,12 @@ def schedule_accuracy(f, net: nn.Module, theta0: dict, images: Tensor, labels: T
                   for xb, yb in zip(test_x.split(batch_size), test_y.split(batch_size)))
     return 100 * correct / len(test_y)
 
-# %% ../nbs/08_unrolled.ipynb #5d9387be
+# %% ../nbs/08_unrolled.ipynb #f349254c
 def dd_init(state, g: torch.Generator, compile='auto'):
     "The learned leaves (images by step, raw step sizes, label logits), their Adam optimiser and schedule, the networks."
     real, cfg, dev, C = state.real, state.cfg, state.device, state.real.num_classes
     fast = use_compile(compile, cfg.iterations)  # 'auto': runs of 200 iterations or more
-    state.hvp, state.step = (compiled_hvp(cfg.hvp), compiled_step()) if fast else (cfg.hvp, None)
+    state.hvp, state.sgd_step = (compiled_hvp(cfg.hvp), compiled_step()) if fast else (cfg.hvp, None)
     net = get_network(cfg.arch, real.channels, C, real.im_size, seed=cfg.seed, weight_init=cfg.weight_init).to(dev)
     state.net, state.f, state.init_states = net, functional_loss(net), _init_states(cfg, real, g)
     state.world.check_split(cfg.n_nets if cfg.net_init == 'random' else 1, "dd's networks per iteration",
@@ -170,8 +174,10 @@ def dd_init(state, g: torch.Generator, compile='auto'):
                           for i in range(2)]  # unseen networks for the accuracy curve of a random-init run
     state.record['history'].update(eval_iteration=[], acc=[])
 
+# %% ../nbs/08_unrolled.ipynb #0e6491fb
 def _labels(state): return state.tensors['label_logits'].detach() if state.cfg.soft_labels else state.hard
 
+# %% ../nbs/08_unrolled.ipynb #11dcc0ba
 def _record_accuracy(state, it: int):
     "Test accuracy of the current schedule (mean over the fixed net, or two unseen random ones) into the history."
     t = state.tensors
@@ -181,6 +187,7 @@ def _record_accuracy(state, it: int):
     h = state.record['history']
     h['eval_iteration'].append(it); h['acc'].append(round(sum(accs) / len(accs), 2))
 
+# %% ../nbs/08_unrolled.ipynb #e52296aa
 def dd_step(state, it: int, g: torch.Generator) -> float:
     "One outer iteration: a real batch, back-gradients from every initial network (averaged; each process its share), one Adam step."
     cfg, real, t = state.cfg, state.real, state.tensors
@@ -189,7 +196,8 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
     grads, loss = [torch.zeros_like(p) for p in state.leaves], 0.
     states = state.init_states()  # every process draws them all
     for s in (states[i] for i in state.world.share(len(states))):
-        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx], real.train_y[idx], state.hvp, state.step)
+        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx],
+                       real.train_y[idx], hvp=state.hvp, step=state.sgd_step)
         for acc, gp in zip(grads, bg[1:]): acc += gp / len(states)
         loss += bg.loss.item() / len(states)
     state.world.sum_(grads)
@@ -200,6 +208,7 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
     sched.step()                                   # after opt.step(): decays after every `decay_every` iterations
     return loss
 
+# %% ../nbs/08_unrolled.ipynb #b77b6c0e
 def dd_result(state) -> DistilledSet:
     "The set: images flattened by step, hard or soft labels, the learned schedule and (fixed or pretrained init) theta0."
     cfg, t, C = state.cfg, state.tensors, state.real.num_classes
@@ -210,11 +219,13 @@ def dd_result(state) -> DistilledSet:
                 step_index=torch.arange(cfg.steps).repeat_interleave(C * cfg.ipc),
                 init_state=None if cfg.net_init == 'random' else {k: v.cpu() for k, v in state.init_states()[0].items()})
 
+# %% ../nbs/08_unrolled.ipynb #551beb53
 def dd_scalars(state) -> dict:
     "The learned step sizes, summarised for the run log."
     etas = F.softplus(state.tensors['raw_lrs'].detach())
     return dict(lr_mean=round(etas.mean().item(), 6), lr_min=round(etas.min().item(), 6), lr_max=round(etas.max().item(), 6))
 
+# %% ../nbs/08_unrolled.ipynb #47b731a1
 DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init', scalars=dd_scalars)
 
 @with_config(DDConfig)
@@ -244,7 +255,7 @@ def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=disti
                         lrs=distilled.lrs, steps=distilled.steps, epochs=distilled.epochs, step_index=step_index,
                         init_state=distilled.init_state)
 
-# %% ../nbs/08_unrolled.ipynb #cf643e26
+# %% ../nbs/08_unrolled.ipynb #30087eef
 def show_steps(distilled: DistilledSet, # a set from `distill_dd`
                size: float = 0.5, # inches per image
                ax=None):
@@ -255,6 +266,7 @@ def show_steps(distilled: DistilledSet, # a set from `distill_dd`
     from dataset_distillation.data import show_images
     return show_images(distilled.images[order], distilled.mean, distilled.std, nrow=len(order) // S, ax=ax, titles=titles, size=size)
 
+# %% ../nbs/08_unrolled.ipynb #12cce04c
 def plot_history(distilled: DistilledSet, axs=None):
     "Outer loss per iteration and test accuracy of the recorded evaluations."
     import matplotlib.pyplot as plt

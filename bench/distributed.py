@@ -44,13 +44,16 @@ def worker(out, dataset, data, iters):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--dataset', default='MNIST5k'); ap.add_argument('--data', default=None)
-    ap.add_argument('--iters', type=int, default=4); ap.add_argument('--nproc', type=int, default=2)
+    ap.add_argument('--dataset', default='MNIST5k')
+    ap.add_argument('--data', default=None)
+    ap.add_argument('--iters', type=int, default=4)
+    ap.add_argument('--nproc', type=int, default=2)
     ap.add_argument('--worker', default=None)
     a = ap.parse_args()
     if a.worker: return worker(a.worker, a.dataset, a.data, a.iters)
     tmp = Path(tempfile.mkdtemp())
-    cmd = [sys.executable, __file__, '--dataset', a.dataset, '--iters', str(a.iters)] + (['--data', a.data] if a.data else [])
+    cmd = ([sys.executable, __file__, '--dataset', a.dataset, '--iters', str(a.iters)]
+           + (['--data', a.data] if a.data else []))
     env = dict(os.environ, OMP_NUM_THREADS=str(a.nproc))
     subprocess.run([*cmd, '--worker', str(tmp / 'one.json')], check=True, env=env)  # one process, nproc threads
     from dataset_distillation.distributed import launch
@@ -60,13 +63,15 @@ def main():
     from dataset_distillation.distributed import comm_bytes
     from dataset_distillation.data import load_dataset
     real = load_dataset(a.dataset, a.data)
-    print(f"\n{a.dataset}, seconds per iteration (evaluation: per network); 1 process x {a.nproc} threads vs {a.nproc} processes x 1 thread")
+    print(f"\n{a.dataset}, seconds per iteration (evaluation: per network); "
+          f"1 process x {a.nproc} threads vs {a.nproc} processes x 1 thread")
     print(f"| run | 1 x {a.nproc} threads | {a.nproc} x 1 thread | speed-up | kB all-reduced per iteration |")
     print("|---|---|---|---|---|")
     for name in one:
         if name in CONFIGS:
             method, kw = CONFIGS[name]
-            kb = f"{comm_bytes(get_method(method).config.of(**kw), (real.channels, *real.im_size), real.num_classes)[0] / 1e3:,.1f}"
+            sent = comm_bytes(get_method(method).config.of(**kw), (real.channels, *real.im_size), real.num_classes)[0]
+            kb = f"{sent / 1e3:,.1f}"
         else: kb = '0 (accuracies gathered once)'
         print(f"| {name} | {one[name]:.2f} | {many[name]:.2f} | {one[name] / many[name]:.2f}x | {kb} |")
 

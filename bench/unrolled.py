@@ -29,7 +29,9 @@ def median_time(fn, reps):
     fn()  # warm-up
     times = []
     for _ in range(reps):
-        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
     return statistics.median(times)
 
 def main(sizes=(10, 30, 100), reps=3, threads=1, data=None, batch=256):
@@ -54,21 +56,26 @@ def main(sizes=(10, 30, 100), reps=3, threads=1, data=None, batch=256):
             row[f'{name}_s'] = median_time(fn, reps)
             row[f'{name}_MB'] = peak_bytes(fn) / 2**20
         rows.append(row)
-    print(f"{'S*E':>5} | {'backgrad s/it':>13} | {'naive s/it':>10} | {'time ratio':>10} | {'backgrad MB':>11} | {'naive MB':>8} | {'mem ratio':>9}")
+    print(f"{'S*E':>5} | {'backgrad s/it':>13} | {'naive s/it':>10} | {'time ratio':>10} | "
+          f"{'backgrad MB':>11} | {'naive MB':>8} | {'mem ratio':>9}")
     for r in rows:
-        print(f"{r['T']:>5} | {r['backgrad_s']:>13.3f} | {r['naive_s']:>10.3f} | {r['backgrad_s']/r['naive_s']:>10.2f} | "
+        print(f"{r['T']:>5} | {r['backgrad_s']:>13.3f} | {r['naive_s']:>10.3f} | "
+              f"{r['backgrad_s']/r['naive_s']:>10.2f} | "
               f"{r['backgrad_MB']:>11.1f} | {r['naive_MB']:>8.1f} | {r['backgrad_MB']/r['naive_MB']:>9.3f}")
     a, b = rows[0], rows[-1]
     slope = {m: (b[f'{m}_MB'] - a[f'{m}_MB']) / (b['T'] - a['T']) for m in ('backgrad', 'naive')}
     print(f"memory growth per step (S*E {a['T']} -> {b['T']}): backgrad {slope['backgrad']*1024:.0f} KB, naive "
           f"{slope['naive']*1024:.0f} KB, ratio {slope['backgrad']/slope['naive']:.3f} (target <= 0.25)")
-    print("time ratio backgrad/naive: " + ', '.join(f"{r['T']}: {r['backgrad_s']/r['naive_s']:.2f}" for r in rows) + " (target <= 1.5)")
+    print("time ratio backgrad/naive: " + ', '.join(f"{r['T']}: {r['backgrad_s']/r['naive_s']:.2f}" for r in rows)
+          + " (target <= 1.5)")
     print(f"(LeNet parameters: {sum(p.numel() for p in theta0.values())*4/1024:.0f} KB per copy)")
     return rows
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--sizes', default='10,30,100'); p.add_argument('--reps', type=int, default=3)
-    p.add_argument('--threads', type=int, default=1); p.add_argument('--data', default=None)
+    p.add_argument('--sizes', default='10,30,100')
+    p.add_argument('--reps', type=int, default=3)
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--data', default=None)
     a = p.parse_args()
     main(tuple(int(s) for s in a.sizes.split(',')), a.reps, a.threads, a.data)

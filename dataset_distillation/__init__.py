@@ -1,2 +1,2 @@
 __version__ = "0.1.0"
-from . import interop as interop  # adds `as_dataset`, `to_folder`, `from_folder`, ... to `DistilledSet` (interop chapter)
+from . import interop as interop  # adds `as_dataset`, `to_folder`, ... to `DistilledSet` (the interop chapter)

@@ -165,7 +165,8 @@ def sample_dsa(strategy: str = DSA_STRATEGY, # op names joined by '_' (see `pars
     draws = {}
     for op in ops:
         if op == 'color':
-            draws.update(brightness=(rand() - 0.5) * cfg.brightness, saturation=rand() * cfg.saturation, contrast=rand() + cfg.contrast)
+            draws.update(brightness=(rand() - 0.5) * cfg.brightness, saturation=rand() * cfg.saturation,
+                         contrast=rand() + cfg.contrast)
         elif op in ('crop', 'cutout'): draws[op] = rand(2)
         elif op == 'flip': draws[op] = rand() < cfg.prob_flip
         elif op == 'scale': draws[op] = rand(2) * (cfg.scale - 1 / cfg.scale) + 1 / cfg.scale
@@ -198,7 +199,8 @@ def apply_dsa(x: Tensor, # images (B, C, H, W)
     "Apply the transforms of `params` to `x`; differentiable w.r.t. `x`, out of place."
     if x.ndim != 4: raise ValueError(f"Expected images (B, C, H, W), got shape {tuple(x.shape)}.")
     if params.n not in (1, len(x)):
-        raise ValueError(f"params have n={params.n} rows for a batch of {len(x)} images: sample them with n=1 (Siamese) or n={len(x)}.")
+        raise ValueError(f"params have n={params.n} rows for a batch of {len(x)} images: "
+                         f"sample them with n=1 (Siamese) or n={len(x)}.")
     cfg, size, A = params.config, tuple(x.shape[-2:]), None
     for op in params.ops:
         if op in ('scale', 'rotate'):  # consecutive linear maps compose into one resampling
@@ -207,7 +209,8 @@ def apply_dsa(x: Tensor, # images (B, C, H, W)
             continue
         if A is not None: x, A = warp(x, A), None
         if op == 'color':
-            x = adjust_contrast(adjust_saturation(adjust_brightness(x, params.brightness), params.saturation), params.contrast)
+            x = adjust_contrast(adjust_saturation(adjust_brightness(x, params.brightness), params.saturation),
+                                params.contrast)
         elif op == 'crop': x = translate(x, crop_shifts(params.crop, size, cfg.crop_pad))
         elif op == 'cutout': x = cutout(x, *cutout_corners(params.cutout, size, cfg.cutout))
         elif op == 'flip': x = hflip(x, params.flip)
@@ -239,13 +242,14 @@ def make_augment(strategy: str = DSA_STRATEGY, # op names joined by '_'
 def dc_augment(generator: torch.Generator | int = 0, # source of randomness (or an int seed)
                crop: int = 4, scale: float = 0.2, rotate: int = 45 # the reference's ranges: pixels, fraction, degrees
               ):
-    "The DC reference's MNIST evaluation augmentation: per image one of crop / scale / rotate, as an `augment(x)` callable."
+    """The DC reference's MNIST evaluation augmentation: per image one of crop / scale / rotate, as an `augment(x)`
+    callable."""
     g = as_generator(generator)
     def augment(x: Tensor) -> Tensor:
         n, (H, W), dev = len(x), x.shape[-2:], x.device
-        op = torch.randint(3, (n,), generator=g)                                  # 0 crop, 1 scale, 2 rotate
-        shift = torch.randint(2 * crop, (n, 2), generator=g) - crop              # pad by `crop` (mean fill), random crop
-        factor = 1 + (torch.rand(n, 2, generator=g) * 2 - 1) * scale             # resize each side, centre, zero fill
+        op = torch.randint(3, (n,), generator=g)                                # 0 crop, 1 scale, 2 rotate
+        shift = torch.randint(2 * crop, (n, 2), generator=g) - crop            # pad by `crop` (mean fill), random crop
+        factor = 1 + (torch.rand(n, 2, generator=g) * 2 - 1) * scale           # resize each side, centre, zero fill
         angle = torch.deg2rad(torch.randint(-rotate, rotate, (n,), generator=g).float())  # rotate, mean fill
         theta = torch.zeros(n, 2, 3)
         theta[:, 0, 0] = theta[:, 1, 1] = 1
@@ -256,7 +260,8 @@ def dc_augment(generator: torch.Generator | int = 0, # source of randomness (or 
         theta[r] = torch.stack([torch.stack([cos, -sin, 0 * cos], -1), torch.stack([sin, cos, 0 * cos], -1)], 1)[r]
         fill = torch.where(s.to(dev).view(-1, 1, 1, 1), 0., x.mean((0, 2, 3), keepdim=True))
         grid = F.affine_grid(theta.to(dev, x.dtype), tuple(x.shape), align_corners=False)
-        warped = torch.where(r.to(dev).view(-1, 1, 1, 1), F.grid_sample(x - fill, grid, 'bilinear', align_corners=False),
+        warped = torch.where(r.to(dev).view(-1, 1, 1, 1),
+                             F.grid_sample(x - fill, grid, 'bilinear', align_corners=False),
                              F.grid_sample(x - fill, grid, 'nearest', align_corners=False))
         return warped + fill
     return augment

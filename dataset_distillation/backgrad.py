@@ -33,7 +33,8 @@ def batch_stats_net(net: nn.Module) -> nn.Module:
 # %% ../nbs/07b_backgrad.ipynb #feb5aaeb
 def functional_loss(net: nn.Module # any classifier; see `batch_stats_net` for the BatchNorm convention
                    ):
-    "`f(theta, x, y)`: the loss of `net` with parameters `theta` (a dict) on images `x`, class indices or label logits `y`."
+    """`f(theta, x, y)`: the loss of `net` with parameters `theta` (a dict) on images `x`, class indices or label logits
+    `y`."""
     net = batch_stats_net(net)
     buffers = {k: b.detach() for k, b in net.named_buffers()}
     def f(theta: dict, x: Tensor, y: Tensor) -> Tensor:
@@ -56,7 +57,8 @@ def step_batches(images: Tensor, # (S, n, C, H, W): the images of each inner ste
 
 # %% ../nbs/07b_backgrad.ipynb #be1ea51f
 def sgd_step(f, theta: dict, x: Tensor, y: Tensor, eta: Tensor) -> dict:
-    "One SGD step $\\theta - \\eta \\nabla_\\theta \\ell(x, y; \\theta)$ in `torch.func`, which `torch.compile` traces with its gradient."
+    """One SGD step $\\theta - \\eta \\nabla_\\theta \\ell(x, y; \\theta)$ in `torch.func`, which `torch.compile` traces
+    with its gradient."""
     g = grad(f)(theta, x, y)
     return {k: theta[k] - eta * g[k] for k in theta}
 
@@ -72,7 +74,8 @@ def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
            keep: bool = False, # also return the parameters before every step
            step: Callable | None = None # `step(f, theta, x, y, eta)`, e.g. `compiled_step()`; None: eager autograd
           ):
-    "Run the $T$ SGD steps $\\theta_{t+1} = \\theta_t - \\eta_t \\nabla_\\theta \\ell(\\mathrm{batch}(t); \\theta_t)$; return $\\theta_T$ (and the list of $\\theta_t$)."
+    """Run the $T$ SGD steps $\\theta_{t+1} = \\theta_t - \\eta_t \\nabla_\\theta \\ell(\\mathrm{batch}(t); \\theta_t)$;
+    return $\\theta_T$ (and the list of $\\theta_t$)."""
     theta, thetas = {k: v.detach() for k, v in theta0.items()}, []
     for t, eta in enumerate(etas.detach()):
         if keep: thetas.append(theta)
@@ -80,7 +83,8 @@ def unroll(f, # loss `f(theta, x, y)` from `functional_loss`
         if step is not None:
             theta = step(f, theta, x.detach(), y.detach(), eta)
             continue
-        with torch.enable_grad():  # plain autograd: the same gradient as `torch.func.grad`, 1.6x faster on 10-image steps here
+        # plain autograd: the same gradient as `torch.func.grad`, 1.6x faster on 10-image steps here
+        with torch.enable_grad():
             th = {k: p.detach().requires_grad_() for k, p in theta.items()}
             g = torch.autograd.grad(f(th, x.detach(), y.detach()), list(th.values()))
         theta = {k: theta[k] - eta * gk for k, gk in zip(theta, g)}
@@ -102,16 +106,19 @@ def hvp_double(f, theta: dict, x: Tensor, y: Tensor, v: dict):
 
 # %% ../nbs/07b_backgrad.ipynb #299e1bcb
 def hvp_fwdrev(f, theta: dict, x: Tensor, y: Tensor, v: dict):
-    "Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by forward-over-reverse (`jvp` of `grad`)."
+    """Gradient $g$ and the products $\\nabla^2_{(\\theta,x,y)\\theta}\\ell\\, v$, by forward-over-reverse (`jvp` of
+    `grad`)."""
     if y.is_floating_point():
-        (g, _, _), (hv, hx, hy) = jvp(grad(f, argnums=(0, 1, 2)), (theta, x, y), (v, torch.zeros_like(x), torch.zeros_like(y)))
+        (g, _, _), (hv, hx, hy) = jvp(grad(f, argnums=(0, 1, 2)), (theta, x, y),
+                                      (v, torch.zeros_like(x), torch.zeros_like(y)))
         return g, hv, hx, hy
     (g, _), (hv, hx) = jvp(lambda th, x: grad(f, argnums=(0, 1))(th, x, y), (theta, x), (v, torch.zeros_like(x)))
     return g, hv, hx, None
 
 # %% ../nbs/07b_backgrad.ipynb #b9d4bb79
 def hvp_reverse(f, theta: dict, x: Tensor, y: Tensor, v: dict):
-    "`hvp_double`'s products (reverse over reverse) written with `torch.func`, so that `torch.compile` can trace the whole of it."
+    """`hvp_double`'s products (reverse over reverse) written with `torch.func`, so that `torch.compile` can trace the
+    whole of it."""
     def gv(th, x, y):  # <g, v>, and g itself as an auxiliary output
         g = grad(f)(th, x, y)
         return sum((g[k] * v[k]).sum() for k in g), g
@@ -132,7 +139,8 @@ def _hvp_fn(hvp):
 
 # %% ../nbs/07b_backgrad.ipynb #42264173
 def compiled_hvp(hvp: str = 'double'):
-    "The product `hvp` through `torch.compile` (falling back to eager if compiling fails); 'double' compiles as its twin 'reverse'."
+    """The product `hvp` through `torch.compile` (falling back to eager if compiling fails); 'double' compiles as its
+    twin 'reverse'."""
     check_choice('hvp', hvp, HVPS)
     return Forward(True, HVPS['reverse' if hvp == 'double' else hvp])
 
@@ -157,7 +165,8 @@ def reverse_sweep(f, # loss `f(theta, x, y)`
 
 # %% ../nbs/07b_backgrad.ipynb #7b04fa4f
 def truncated_sweep(f, theta0: dict, batch: Callable, etas: Tensor, v: dict, back: Callable, hvp='double') -> Tensor:
-    "TESLA's estimator: `v = dL/dtheta_T` held fixed at every step, recomputing theta_t forward: constant memory, `dL/deta` returned."
+    """TESLA's estimator: `v = dL/dtheta_T` held fixed at every step, recomputing theta_t forward: constant memory,
+    `dL/deta` returned."""
     hvp, theta, g_eta = _hvp_fn(hvp), {k: p.detach() for k, p in theta0.items()}, torch.zeros_like(etas)
     for t in range(len(etas)):
         x, y = batch(t)

@@ -14,9 +14,10 @@ from fastcore.script import Param, call_parse
 from .data import check_choice, check_int, get_device, load_dataset
 from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp, read_document
 from .augment import parse_strategy
-from .engine import PRESETS, Method, current_world, RunLog, config_table, distill, get_preset, parse_settings, presets_table
-from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, check_dataset, check_protocol, evaluate_archs,
-                                           protocols_table, same_dataset)
+from .engine import (PRESETS, Method, current_world, RunLog, config_table, distill, get_preset,
+                                         parse_settings, presets_table)
+from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, check_dataset, check_protocol,
+                                           evaluate_archs, protocols_table, same_dataset)
 from .models import NETWORKS
 from .unrolled import DD
 from .matching import DC, DM, DSA
@@ -39,34 +40,41 @@ def get_method(name: str) -> Method:
     check_choice('method', name, METHODS)
     return METHODS[name]
 
-# %% ../nbs/10_cli.ipynb #202ebb1b
+# %% ../nbs/10_cli.ipynb #a592358b
 def one_line(message) -> str:
     "A message on one line: a multi-line error or tensor repr, its whitespace collapsed."
     return ' '.join(str(message).split())
 
 def _peer_lost(e: Exception) -> bool:
-    "Whether `e` is a collective that failed because another process of the run is gone (a consequence, not a cause)."
+    """Whether `e` is a collective that failed because another process of the run is gone (a consequence, not a
+    cause)."""
     import torch.distributed as dist
     lost = ('Connection closed by peer', 'Connection reset by peer', 'Broken pipe')
     return isinstance(e, getattr(dist, 'DistError', ())) or any(s in str(e) for s in lost)
 
+# %% ../nbs/10_cli.ipynb #eac708f7
 def _launch(name: str, nproc: int):
     "This command line in `nproc` processes; a failure named by its cause, with the way to continue."
     try: return launch([name, *without_nproc(sys.argv[1:])], nproc)  # each process prints its own output
     except RuntimeError as e:
-        resume = " The run continues from its last snapshot with --resume (with any --nproc)." if '--checkpoint_every' in sys.argv else ""
+        resume = (" The run continues from its last snapshot with --resume (with any --nproc)."
+                  if '--checkpoint_every' in sys.argv else "")
         raise RuntimeError(f"{e} (the processes' own messages are above).{resume}") from None
 
+# %% ../nbs/10_cli.ipynb #db55b47b
 def run_command(name: str, body, debug: bool = False, nproc: int = 1, device='auto',
-                check=None # with `nproc` > 1: checks everything before any process starts; a result it returns is the answer
+                # with `nproc` > 1: checks everything before any process starts; a result it returns is the answer
+                check=None
                ):
-    """Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit 2.
-    With `nproc` > 1, `check()` first, then `nproc` processes run this same command line (`launch`); in a launched process,
-    `body` runs in the process group, only rank 0 prints its result, and a collective broken by a lost peer exits `PEER_LOST`."""
+    """Run `body()` and print its result as the last line of stdout (JSON); errors become one line on stderr and exit
+    2. With `nproc` > 1, `check()` first, then `nproc` processes run this same command line (`launch`); in a launched
+    process, `body` runs in the process group, only rank 0 prints its result, and a collective broken by a lost peer
+    exits `PEER_LOST`."""
     who, main = name, True
     try:
         with warnings.catch_warnings():  # a library's warning is one line too, not a source listing
-            warnings.showwarning = lambda message, *rest, **kw: print(f"{name}: warning: {one_line(message)}", file=sys.stderr)
+            warnings.showwarning = lambda message, *rest, **kw: print(f"{name}: warning: {one_line(message)}",
+                                                                      file=sys.stderr)
             check_int('--nproc', nproc)
             if nproc > 1 and not in_launched_run():
                 check_nproc(nproc, device)
@@ -76,10 +84,13 @@ def run_command(name: str, body, debug: bool = False, nproc: int = 1, device='au
                 world = init_world(device=device)
                 if world.size > 1: who = f"{name} (rank {world.rank} of {world.size})"
                 result, main = body(), world.main
-    except KeyboardInterrupt: print(f"{who}: interrupted", file=sys.stderr); raise SystemExit(130)
+    except KeyboardInterrupt:
+        print(f"{who}: interrupted", file=sys.stderr)
+        raise SystemExit(130)
     except Exception as e:
         if in_launched_run() and _peer_lost(e):
-            print(f"{who}: stopped: another process of the run failed", file=sys.stderr); raise SystemExit(PEER_LOST)
+            print(f"{who}: stopped: another process of the run failed", file=sys.stderr)
+            raise SystemExit(PEER_LOST)
         if debug: traceback.print_exc()
         print(f"{who}: error: {one_line(e)}" + ("" if debug else "  (--debug shows the traceback)"), file=sys.stderr)
         raise SystemExit(2)
@@ -89,17 +100,21 @@ def log(*args):
     "Progress for people: to stderr, so stdout stays machine-readable."
     print(*args, file=sys.stderr, flush=True)
 
-# %% ../nbs/10_cli.ipynb #0c647f90
+# %% ../nbs/10_cli.ipynb #b09989e5
 MAX_SEED = 2**63 - 1  # seeds are ints in [0, MAX_SEED]: what torch's generators take, with room for seed + i
 
-EVAL_KEYS = ('models', 'epochs', 'seed', 'lr', 'batch_size', 'momentum', 'weight_decay', 'augment', 'teacher_epochs', 'temperature')
+EVAL_KEYS = ('models', 'epochs', 'seed', 'lr', 'batch_size', 'momentum', 'weight_decay', 'augment', 'teacher_epochs',
+             'temperature')
 
 def check_eval(options, where: str) -> dict:
-    "A run's evaluation protocol (`{models, epochs, augment, ...}`), checked before any work; errors name `where` it came from."
+    """A run's evaluation protocol (`{models, epochs, augment, ...}`), checked before any work; errors name `where` it
+    came from."""
     if not isinstance(options, dict):
-        raise ValueError(f"{where}: 'eval' must be an object of evaluation settings; got {type(options).__name__} {options!r:.40}")
+        raise ValueError(f"{where}: 'eval' must be an object of evaluation settings; "
+                         f"got {type(options).__name__} {options!r:.40}")
     unknown = sorted(map(str, set(options) - set(EVAL_KEYS)))
-    if unknown: raise ValueError(f"{where}: unknown evaluation setting(s) {unknown}; valid: {', '.join(EVAL_KEYS)}")
+    if unknown:
+        raise ValueError(f"{where}: unknown evaluation setting(s) {unknown}; valid: {', '.join(EVAL_KEYS)}")
     try:
         check_protocol(**{k: v for k, v in options.items() if k not in ('augment', 'teacher_epochs', 'temperature')})
         if 'teacher_epochs' in options: check_int('teacher_epochs', options['teacher_epochs'])
@@ -107,37 +122,48 @@ def check_eval(options, where: str) -> dict:
         if not (isinstance(t, (int, float)) and not isinstance(t, bool) and 0 < t < float('inf')):
             raise ValueError(f"temperature must be a finite number > 0, got {t!r}.")
         augment = options.get('augment')
-        if not (augment is None or isinstance(augment, str)): raise ValueError(f"augment must be a DSA strategy, 'dc' or null; got {augment!r}")
+        if not (augment is None or isinstance(augment, str)):
+            raise ValueError(f"augment must be a DSA strategy, 'dc' or null; got {augment!r}")
         if augment not in (None, 'dc', 'auto'): parse_strategy(augment)
     except ValueError as e: raise ValueError(f"{where}: eval: {e}") from None
     return options
 
+# %% ../nbs/10_cli.ipynb #6ceaf594
 def _read_run_file(path) -> dict:
     "A run written by `--show_config` (JSON; YAML when PyYAML is installed): `{method, dataset, config, eval}`."
     path = Path(path)
-    if not path.is_file(): raise ValueError(f"--config {path}: no such file (write one with dd_distill ... --show_config > {path.name})")
+    if not path.is_file():
+        raise ValueError(f"--config {path}: no such file (write one with dd_distill ... --show_config > {path.name})")
     run = read_document(path, 'run file (--config)')
     if 'method' not in run:
-        raise ValueError(f"--config {path}: expected an object with 'method', 'dataset', 'config' (as --show_config prints)")
+        raise ValueError(f"--config {path}: "
+                         "expected an object with 'method', 'dataset', 'config' (as --show_config prints)")
     unknown = set(run) - {'method', 'dataset', 'config', 'eval'}
-    if unknown: raise ValueError(f"--config {path}: unknown key(s) {sorted(unknown)}; a run has method, dataset, config, eval")
+    if unknown:
+        raise ValueError(f"--config {path}: unknown key(s) {sorted(unknown)}; a run has method, dataset, config, eval")
     return run
 
+# %% ../nbs/10_cli.ipynb #fbb58dcf
 def _from_set(path) -> dict:
     "The run that made a saved set: its method, dataset, config and recorded evaluation protocol."
     ds = DistilledSet.load(path)
     config = dict(ds.config)
     if 'seed' not in config and ds.seed is not None: config['seed'] = ds.seed  # sets of format version 1
-    keys = get_method(ds.method).config.keys()
-    return dict(method=ds.method, dataset=ds.dataset, config={k: v for k, v in config.items() if k in keys},
+    cls = get_method(ds.method).config
+    config = {cls.aliases.get(k, k): v for k, v in config.items()}  # fields renamed since (dd's ipc: ipc_per_step)
+    return dict(method=ds.method, dataset=ds.dataset, config={k: v for k, v in config.items() if k in cls.keys()},
                 eval=ds.info.get('eval', {}))
 
-def run_spec(method: str | None = None, preset: str | None = None, from_set: str | None = None, config: str | None = None,
-             dataset: str | None = None, settings=(), **flags) -> dict:
+# %% ../nbs/10_cli.ipynb #6cdd0eee
+def run_spec(method: str | None = None, preset: str | None = None, from_set: str | None = None,
+             config: str | None = None, dataset: str | None = None, settings=(), **flags) -> dict:
     "The run to do, `{method, dataset, config: Config, eval}`, from its sources (later ones override earlier ones)."
     bases = [n for n, v in (('--preset', preset), ('--from', from_set), ('--config', config)) if v is not None]
-    if len(bases) > 1: raise ValueError(f"{' and '.join(bases)} both give a whole run: use one of them (and --set to change it).")
-    if preset is not None: p = get_preset(preset); run = dict(method=p.method, dataset=p.dataset, config=p.config, eval=p.eval)
+    if len(bases) > 1:
+        raise ValueError(f"{' and '.join(bases)} both give a whole run: use one of them (and --set to change it).")
+    if preset is not None:
+        p = get_preset(preset)
+        run = dict(method=p.method, dataset=p.dataset, config=p.config, eval=p.eval)
     elif from_set is not None: run = _from_set(from_set)
     elif config is not None: run = _read_run_file(config)
     else: run = dict(method=method or 'dd', dataset='MNIST5k', config={}, eval={})
@@ -162,12 +188,14 @@ def check_out(out, flag: str = '--out') -> Path:
     if str(out).strip() == '': raise ValueError(f"{flag} is empty: give the name of the file to write.")
     out = Path(out)
     if out.is_dir(): raise ValueError(f"{flag} {out} is a folder: give the name of a file (e.g. {out / 'set.pt'}).")
-    if not out.parent.exists(): raise ValueError(f"Output folder {out.parent} does not exist: create it or choose another {flag}.")
+    if not out.parent.exists():
+        raise ValueError(f"Output folder {out.parent} does not exist: create it or choose another {flag}.")
     if not out.parent.is_dir(): raise ValueError(f"{flag} {out}: {out.parent} is not a folder.")
     if out.exists() and not out.is_file(): raise ValueError(f"{flag} {out} exists and is not a regular file.")
     try:  # the one sure test of writability (permissions, read-only mounts, ACLs): write a file there
         fd, probe = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp')
-        os.close(fd); os.unlink(probe)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e: raise ValueError(f"{flag} {out}: cannot write in {out.parent} ({e.strerror}).") from None
     return out
 
@@ -184,13 +212,15 @@ def _lock_holder(fd: int) -> str:
     return f"pid {words[0]} on {words[1]}" if len(words) >= 2 else "pid unknown"
 
 def _try_lock(lock: Path) -> int | str:
-    "An open descriptor holding the exclusive `flock` of the file `lock`, or the holder's description if another has it."
+    """An open descriptor holding the exclusive `flock` of the file `lock`, or the holder's description if another has
+    it."""
     while True:
         try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as e: raise ValueError(f"cannot create the lock file {lock} ({e.strerror}).") from None
         try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _lock_holder(fd); os.close(fd)
+            holder = _lock_holder(fd)
+            os.close(fd)
             return holder
         try: same = os.stat(lock).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError: same = False
@@ -200,22 +230,25 @@ def _try_lock(lock: Path) -> int | str:
 @contextmanager
 def output_lock(out: Path, wait: float = 0 # seconds to wait for another holder to finish; 0: refuse at once
                ):
-    "Hold `OUT.lock` while a run writes `out`: an exclusive `flock` the system releases when its process ends, however it ends."
+    """Hold `OUT.lock` while a run writes `out`: an exclusive `flock` the system releases when its process ends, however
+    it ends."""
     lock, deadline = Path(f'{out}.lock'), time.monotonic() + wait
     while isinstance(fd := _try_lock(lock), str):
         if time.monotonic() >= deadline:
-            raise ValueError(f"{out} is being written by another run ({fd}, lock file {lock}): wait for it to end or choose "
-                             "another --out.")
+            raise ValueError(f"{out} is being written by another run ({fd}, lock file {lock}): "
+                             "wait for it to end or choose another --out.")
         time.sleep(0.1)
     try:
-        try: os.ftruncate(fd, 0); os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
         except OSError: pass  # the holder's pid is only for messages (a full disk may refuse it)
         yield lock
     finally:
         lock.unlink(missing_ok=True)  # while still held: a waiting run then locks a new file
         os.close(fd)
 
-# %% ../nbs/10_cli.ipynb #206aef60
+# %% ../nbs/10_cli.ipynb #6292d763
 def _check_checkpoint(ckpt: Checkpoint, resume: bool, overwrite: bool, quiet: bool):
     "Never lose a snapshot by accident: without --resume an existing one is refused, unless --overwrite deletes it."
     if not ckpt.path.exists() or resume: return
@@ -223,12 +256,17 @@ def _check_checkpoint(ckpt: Checkpoint, resume: bool, overwrite: bool, quiet: bo
         ckpt.done()
         if not quiet: log(f"dd_distill: --overwrite: deleted the snapshot {ckpt.path}")
         return
-    try: config, state = ckpt.read(); what = f"a snapshot at iteration {state.get('iteration')} of {config.get('iterations')}"
+    try:
+        config, state = ckpt.read()
+        what = f"a snapshot at iteration {state.get('iteration')} of {config.get('iterations')}"
     except ValueError as e: what = f"an unreadable snapshot ({e})"
-    raise ValueError(f"{ckpt.path} exists: {what}. Continue that run with --resume, or start afresh with --overwrite (which deletes it).")
+    raise ValueError(f"{ckpt.path} exists: {what}. "
+                     "Continue that run with --resume, or start afresh with --overwrite (which deletes it).")
 
+# %% ../nbs/10_cli.ipynb #a5e54b77
 def save_or_rescue(distilled: DistilledSet, out: Path) -> Path:
-    "Save to `out`; if that fails (disk full, I/O error), save to a rescue file (next to `out`, else in the temp folder) and say where."
+    """Save to `out`; if that fails (disk full, I/O error), save to a rescue file (next to `out`, else in the temp
+    folder) and say where."""
     try: return distilled.save(out)
     except OSError as e: failed = e
     for folder in (out.parent, Path(tempfile.gettempdir())):
@@ -238,6 +276,30 @@ def save_or_rescue(distilled: DistilledSet, out: Path) -> Path:
         raise OSError(f"{failed}; the distilled set is safe in {rescue}: move it to {out} when there is room.")
     raise OSError(f"{failed}; no rescue copy could be written either (in {out.parent} or {tempfile.gettempdir()}).")
 
+# %% ../nbs/10_cli.ipynb #c5edbcbd
+def _run_options(method: Method, compile, checkpoint_every: int, resume: bool) -> dict:
+    "The method's run options (`compile`), once the flags it has no use for are refused."
+    if method.step is None and (checkpoint_every or resume):
+        raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; "
+                         f"{method.name!r} has no iterations to resume.")
+    compiles = 'compile' in inspect.signature(method.init).parameters if method.init else False
+    if compile not in ('auto', None) and not compiles:
+        raise ValueError(f"--compile applies to dd, dc, dsa and dm; "
+                         f"{method.name!r} has no passes to compile: leave it out.")
+    return dict(compile=compile) if compiles and compile is not None else {}
+
+# %% ../nbs/10_cli.ipynb #0324bac6
+def _summary(spec: dict, distilled: DistilledSet, out: Path, data, seconds: float, quiet: bool) -> dict:
+    "What `dd_distill` says at the end of a run (to people unless `quiet`) and returns (to programs)."
+    method = get_method(spec['method'])
+    if not quiet:
+        log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s)" +
+            (f"; the run's log: {out}.log.jsonl" if method.step else "") + ".")
+        log(f"  evaluate it with:  dd_eval {out}" + (f" --data {data}" if data else ""))
+    return dict(out=str(out), method=method.name, dataset=spec['dataset'], images=len(distilled.images),
+                ipc=distilled.ipc, seconds=round(seconds, 2), config=asdict(spec['config']))
+
+# %% ../nbs/10_cli.ipynb #51b00349
 def distill_file(spec: dict, # from `run_spec`
                  out, # file to save the set to
                  data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
@@ -245,19 +307,19 @@ def distill_file(spec: dict, # from `run_spec`
                  overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deleting it)
                  tensorboard=None, # also log to TensorBoard in this folder
                  compile='auto', # torch.compile the method's passes (dd, dc, dsa, dm): 'auto', 'on' or 'off'
-                 check_only: bool = False # check everything a run needs (output, lock, snapshot, data), run nothing: None
+                 # check everything a run needs (output, lock, snapshot, data), run nothing: None
+                 check_only: bool = False
                 ) -> dict | None:
     "Run `spec` and save its set to `out`; returns a summary (see `dd_distill`)."
-    if out is None: raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
+    if out is None:
+        raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
     out, method, cfg = check_out(out), get_method(spec['method']), spec['config']
-    get_device(device); check_data(data)  # fail early on a bad device or data root
-    if method.step is None and (checkpoint_every or resume):
-        raise ValueError(f"--checkpoint_every/--resume apply to iterative methods; {method.name!r} has no iterations to resume.")
-    compiles = 'compile' in inspect.signature(method.init).parameters if method.init else False
-    if compile not in ('auto', None) and not compiles:
-        raise ValueError(f"--compile applies to dd, dc, dsa and dm; {method.name!r} has no passes to compile: leave it out.")
-    options = dict(compile=compile) if compiles and compile is not None else {}
-    ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)), resume)
+    # fail early on a bad device or data root
+    get_device(device)
+    check_data(data)
+    options = _run_options(method, compile, checkpoint_every, resume)
+    ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)),
+                      resume, aliases=type(cfg).aliases)
     if check_only:  # before a multi-process run starts: what rank 0 will find, checked now
         with output_lock(out):
             if not overwrite: _check_checkpoint(ckpt, resume, False, True)
@@ -272,26 +334,23 @@ def distill_file(spec: dict, # from `run_spec`
         if main: _check_checkpoint(ckpt, resume, overwrite, quiet)
         if resume and ckpt.path.exists(): ckpt.load()  # a snapshot of another run is refused before any work
         if resume and not quiet:
-            log(f"dd_distill: resuming from {ckpt.path}" if ckpt.path.exists() else f"dd_distill: no {ckpt.path} yet, starting afresh")
+            log(f"dd_distill: resuming from {ckpt.path}" if ckpt.path.exists()
+                else f"dd_distill: no {ckpt.path} yet, starting afresh")
         real = load_dataset(spec['dataset'], data, download=download)
-        if not quiet: log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
+        if not quiet:
+            log(f"dd_distill: {method.name} on {real}, " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()))
         t0 = time.time()
         logged = main and method.step is not None
         with RunLog(f'{out}.log.jsonl' if logged else None, tensorboard if logged else None, resume=resume) as run_log:
             distilled = distill(method, real, cfg, device, progress=not quiet, checkpoint=ckpt if method.step else None,
                                 log=run_log if logged else None, **options)
-        if spec['eval']:  # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
+        # the protocol of the preset's table row, for dd_eval; what the method learned (MTT's lr) stays
+        if spec['eval']:
             distilled.info['eval'] = {**spec['eval'], **distilled.info.get('eval', {})}
         if main:
             save_or_rescue(distilled, out)
             ckpt.done()
-    seconds = time.time() - t0
-    if not quiet:
-        log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s)" +
-            (f"; the run's log: {out}.log.jsonl" if method.step else "") + ".")
-        log(f"  evaluate it with:  dd_eval {out}" + (f" --data {data}" if data else ""))
-    return dict(out=str(out), method=method.name, dataset=spec['dataset'], images=len(distilled.images), ipc=distilled.ipc,
-                seconds=round(seconds, 2), config=asdict(cfg))
+    return _summary(spec, distilled, out, data, time.time() - t0, quiet)
 
 # %% ../nbs/10_cli.ipynb #1f571e3c
 @call_parse
@@ -299,17 +358,19 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                preset: str = None, # a paper's table row (see --list_presets): method, dataset, config, evaluation
                from_set: str = None, # rerun the exact config of a saved set (.pt); `--from` for short
                config: str = None, # a run file (JSON, or YAML with PyYAML) as --show_config prints it
-               set: Param("config fields as key=value items, e.g. --set lr_img=0.05 batch_real=128", str, nargs='+') = None,
+               set: Param("config fields as key=value items, e.g. --set lr_img=0.05 batch_real=128", str,
+                          nargs='+') = None,
                dataset: str = None, # MNIST5k (embedded, default), MNIST, FashionMNIST, SVHN, CIFAR10, CIFAR100
                data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
-               ipc: int = None, # images per class (for dd: per class per step); shortcut for --set ipc=N
+               ipc: int = None, # images per class (for dd: in each step, its ipc_per_step); shortcut for --set ipc=N
                arch: str = None, # network to distill with; shortcut for --set arch=A
                iterations: int = None, # outer iterations; shortcut for --set iterations=N
                seed: int = None, # random seed (all draws go through generators made from it); shortcut for --set seed=S
                steps: int = None, # dd: inner steps; shortcut for --set steps=S
                epochs: int = None, # dd: epochs over the steps; shortcut for --set epochs=E
                n_nets: int = None, # dd with random init: networks per iteration; shortcut for --set n_nets=N
-               experts: str = None, # mtt: folder of expert trajectories (dd_experts --out); shortcut for --set experts=DIR
+               # mtt: folder of expert trajectories (dd_experts --out); shortcut for --set experts=DIR
+               experts: str = None,
                init: str = None, # alias of the method's init: dd's net_init, the image_init of dc/dsa/dm
                show_config: bool = False, # print the full config (with defaults) and stop
                list_presets: bool = False, # print the presets and stop
@@ -322,7 +383,9 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
                tensorboard: str = None, # also log the run to TensorBoard in this folder (needs the tensorboard package)
-               compile: Param("torch.compile the method's passes (dd, dc, dsa, dm): auto (runs of 200 iterations or more), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
+               compile: Param("torch.compile the method's passes (dd, dc, dsa, dm): "
+                              "auto (runs long enough to pay for compiling), on (--compile alone) or off",
+                              str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
                debug: bool = False # show tracebacks
               ):
     "Distil a dataset into a small synthetic set and save it."
@@ -330,16 +393,17 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
         if list_presets:
             log(presets_table())
             return {k: p._asdict() for k, p in PRESETS.items()}
-        spec = run_spec(method, preset, from_set, config, dataset, set, ipc=ipc, arch=arch, iterations=iterations, seed=seed,
-                        steps=steps, epochs=epochs, n_nets=n_nets, experts=experts, init=init)
+        spec = run_spec(method, preset, from_set, config, dataset, set, ipc=ipc, arch=arch, iterations=iterations,
+                        seed=seed, steps=steps, epochs=epochs, n_nets=n_nets, experts=experts, init=init)
         if show_config:
             log(config_table(type(spec['config'])))
             return spec_json(spec)
-        return distill_file(spec, out, data, device, checkpoint_every, resume, download, quiet, overwrite, tensorboard, compile,
-                            check_only)
+        return distill_file(spec, out, data=data, device=device, checkpoint_every=checkpoint_every, resume=resume,
+                            download=download, quiet=quiet, overwrite=overwrite, tensorboard=tensorboard,
+                            compile=compile, check_only=check_only)
     return run_command('dd_distill', body, debug, nproc, device, check=lambda: body(check_only=True))
 
-# %% ../nbs/10_cli.ipynb #0d967bc5
+# %% ../nbs/10_cli.ipynb #7844b989
 def _parse_protocols(protocol) -> list[str]:
     names = [p.strip() for p in str(protocol or 'auto').split(',') if p.strip()] or ['auto']
     for p in names: check_choice('evaluation protocol', p, PROTOCOLS)
@@ -347,9 +411,12 @@ def _parse_protocols(protocol) -> list[str]:
 
 def _teacher(path, real):
     "The network of an expert file given as `--teacher` (for the kd protocols)."
-    if not Path(path).is_file(): raise ValueError(f"--teacher {path}: no such file; give an expert file (dd_experts --out DIR makes DIR/expert_000.pt).")
+    if not Path(path).is_file():
+        raise ValueError(f"--teacher {path}: no such file; "
+                         "give an expert file (dd_experts --out DIR makes DIR/expert_000.pt).")
     return expert_network(path, real)
 
+# %% ../nbs/10_cli.ipynb #f62b198d
 def _missing(what: str): raise ValueError(f"give {what}")
 
 RECORD_WAIT = 600  # seconds `dd_eval --record` waits for another run recording into the same set
@@ -364,11 +431,13 @@ def _record(file, records: list, results: dict):
     except (OSError, ValueError) as e:
         raise ValueError(f"{e}; the results were not recorded in {file}: {json.dumps(results)}") from None
 
-def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile='auto', together='auto',
-                  allow_other_dataset=False, protocol='auto', teacher=None, record=False,
+# %% ../nbs/10_cli.ipynb #dc05ff19
+def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile='auto',
+                  together='auto', allow_other_dataset=False, protocol='auto', teacher=None, record=False,
                   check_only=False, # check the set, settings, data and teacher, evaluate nothing: None
                   **options) -> dict | None:
-    "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `evaluate_set`'s, None for the set's."
+    """Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`:
+    `evaluate_set`'s, None for the set's."""
     check_data(data)
     main = current_world().main  # rank 0 alone logs and records
     quiet = quiet or not main
@@ -384,36 +453,43 @@ def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', downl
     archs = [a.strip() for a in (arch or distilled.arch or 'ConvNet').split(',') if a.strip()]
     for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
     check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
-    teacher_net = _teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols) else None
+    teacher_net = (_teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols)
+                   else None)
     if check_only: return None
     if not same_dataset(distilled.dataset, real.name) and main:
-        log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); its images are re-normalised "
-            f"from mean {distilled.mean}, std {distilled.std} to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, arch {','.join(archs)}, "
-                      f"protocol {','.join(protocols)}" + "".join(f", {k}={v}" for k, v in options.items()))
+        log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); "
+            f"its images are re-normalised from mean {distilled.mean}, std {distilled.std} "
+            f"to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
+    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, "
+                      f"arch {','.join(archs)}, protocol {','.join(protocols)}"
+                      + "".join(f", {k}={v}" for k, v in options.items()))
     out, records = {}, []
     for p in protocols:
-        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile, together=together,
-                                 allow_other_dataset=allow_other_dataset, protocol=p, teacher=teacher_net, **options)
+        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
+                                 together=together, allow_other_dataset=allow_other_dataset, protocol=p,
+                                 teacher=teacher_net, **options)
         for a, r in results.items():
             key = a if p == 'auto' else f'{a}/{p}'
             if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
             if not quiet: log(f"  {key}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})" +
                               (f", teacher {r['teacher_acc']:.2f} %" if 'teacher_acc' in r else ''))
-            out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'], protocol=p,
-                            **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
+            out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'],
+                            protocol=p, **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
             records.append(dict(out[key], arch=a, accs=r['accs'], settings=r['settings']))
     if record and main:
         _record(file, records, out)
         if not quiet: log(f"dd_eval: recorded {len(records)} evaluation(s) in {file}")
     return out
 
+# %% ../nbs/10_cli.ipynb #95de55a3
 @call_parse
 def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=False, nargs='?') = None,
             dataset: str = None, # dataset to test on (default: the set's own)
             data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
             arch: str = None, # architecture(s), comma-separated (default: the set's arch, else ConvNet)
-            protocol: str = 'auto', # evaluation variant(s), comma-separated: auto, hard, hard+aug, soft, soft+aug, kd, kd+aug; `list` shows them
+            # evaluation variant(s), comma-separated: auto, hard, hard+aug, soft, soft+aug, kd, kd+aug;
+            # `list` shows them
+            protocol: str = 'auto',
             models: int = None, # networks trained per architecture (default 5)
             epochs: int = None, # training epochs of the standard protocol (default 300; DD sets replay their schedule)
             seed: int = None, # network i is initialised with seed+i (default 0)
@@ -430,20 +506,26 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
             nproc: int = 1, # processes to split the networks over on this machine (torchrun)
             download: bool = False, # allow torchvision to download missing datasets
             quiet: bool = False, # no progress output
-            compile: Param("torch.compile the networks: auto (from 200 steps per network), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
-            together: Param("train the networks at once (one vmapped forward): auto (on CUDA), on (--together alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
+            compile: Param("torch.compile the networks: auto (runs long enough to pay for it), on (--compile) or off",
+                           str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
+            together: Param("train the networks at once (one vmapped forward): "
+                            "auto (on CUDA), on (--together alone) or off",
+                            str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
             allow_other_dataset: bool = False, # test a set on a --dataset other than its own (images re-normalised)
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
     if protocol == 'list':
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
-    if file is None: return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
+    if file is None:
+        return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
     def body(check_only=False):
-        return evaluate_file(file, dataset, data, arch, device, download, quiet, compile, together, allow_other_dataset, protocol,
-                             teacher, record, check_only, models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size,
-                             momentum=momentum, weight_decay=weight_decay, augment=augment, teacher_epochs=teacher_epochs,
-                             temperature=temperature)
+        return evaluate_file(file, dataset=dataset, data=data, arch=arch, device=device, download=download, quiet=quiet,
+                             compile=compile, together=together, allow_other_dataset=allow_other_dataset,
+                             protocol=protocol, teacher=teacher, record=record, check_only=check_only,
+                             models=models, epochs=epochs, seed=seed, lr=lr,
+                             batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
+                             teacher_epochs=teacher_epochs, temperature=temperature)
     return run_command('dd_eval', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #66f811e7
@@ -481,7 +563,8 @@ def export_file(file, format: str, out) -> dict:
 
 @call_parse
 def dd_export(file: str, # distilled set (.pt)
-              format: str = 'folder', # folder (ImageFolder layout, 8-bit PNGs) or tensors (images.pt, labels.pt, lrs.pt: lossless)
+              # folder (ImageFolder layout, 8-bit PNGs) or tensors (images.pt, labels.pt, lrs.pt: lossless)
+              format: str = 'folder',
               out: str = None, # the folder to create
               debug: bool = False # show tracebacks
              ):
@@ -495,11 +578,13 @@ def dd_export(file: str, # distilled set (.pt)
 # %% ../nbs/10_cli.ipynb #2f548d18
 def import_file(folder, out, dataset=None, normalized=None) -> dict:
     "Import a folder as a saved set (see `dd_import`)."
-    if out is None: raise ValueError("--out FILE is required: where to save the imported set (e.g. --out imported.pt).")
+    if out is None:
+        raise ValueError("--out FILE is required: where to save the imported set (e.g. --out imported.pt).")
     out = check_out(out)
     if out.exists(): raise ValueError(f"--out {out} exists: choose a new file name.")
     folder = Path(folder)
-    ds = import_tensors(folder, dataset, normalized) if (folder / 'images.pt').exists() else import_folder(folder, dataset)
+    ds = (import_tensors(folder, dataset, normalized) if (folder / 'images.pt').exists()
+          else import_folder(folder, dataset))
     clean_temp(out)
     ds.save(out)
     return dict(out=str(out), images=len(ds.images), dataset=ds.dataset, method=ds.method)
@@ -511,10 +596,12 @@ def dd_import(folder: str, # an image folder (ImageFolder layout) or a folder of
               raw_pixels: bool = False, # tensors: images.pt holds pixel values in [0, 1], not normalised ones
               debug: bool = False # show tracebacks
              ):
-    "Bring a set made elsewhere (image folder or tensor files) into a .pt set file, for dd_eval, dd_show and the explorer."
+    """Bring a set made elsewhere (image folder or tensor files) into a .pt set file, for dd_eval, dd_show and the
+    explorer."""
     def body():
         res = import_file(folder, out, dataset, False if raw_pixels else None)
-        log(f"dd_import: {res['images']} {res['dataset']} images from {folder} saved to {res['out']}; evaluate with: dd_eval {res['out']}")
+        log(f"dd_import: {res['images']} {res['dataset']} images from {folder} saved to {res['out']}; "
+            f"evaluate with: dd_eval {res['out']}")
         return res
     return run_command('dd_import', body, debug)
 
@@ -522,7 +609,8 @@ def dd_import(folder: str, # an image folder (ImageFolder layout) or a folder of
 def compare_files(files, out, data=None, quiet=False, **eval_options) -> dict:
     "Evaluate (and record) the sets without a record, then write the comparison figure (see `dd_compare`)."
     if not files: raise ValueError("give the set files to compare: dd_compare a.pt b.pt ... --out cmp.png")
-    if out is None or not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
+    if out is None or not str(out).lower().endswith('.png'):
+        raise ValueError(f"--out must be a .png file, got {out!r}")
     out = check_out(out)
     sets = {str(f): DistilledSet.load(f) for f in files}  # every file readable before any work
     for f, ds in sets.items():
@@ -558,9 +646,13 @@ def dd_compare(files: Param("distilled sets (.pt) to compare", str, opt=False, n
 def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',
                  download=False, quiet=False, compile='auto', check_only=False) -> dict | None:
     "Train experts into the folder `out` (see `dd_experts`); returns a summary."
-    check_int('--experts', n_experts); check_int('--epochs', epochs); check_choice('network', arch, NETWORKS)
-    if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
-    if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
+    check_int('--experts', n_experts)
+    check_int('--epochs', epochs)
+    check_choice('network', arch, NETWORKS)
+    if out is None or not str(out).strip():
+        raise ValueError("--out DIR is required: the folder for the expert files (e.g. --out experts_mnist).")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ValueError(f"--out {out} is a file: name a folder for the expert files.")
     try: Path(out).mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"--out {out}: cannot create the folder ({e.strerror}).") from None
     check_out(expert_path(out, 0))  # the experts can be written: checked before the first one is trained
@@ -569,9 +661,10 @@ def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='Con
     quiet = quiet or not current_world().main
     if not quiet: log(f"dd_experts: {n_experts} x {arch} on {real}, {epochs} epochs each, into {out}")
     t0 = time.time()
-    paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet, compile=compile)
-    return dict(out=str(out), experts=len(paths), epochs=epochs, dataset=dataset, arch=arch, seconds=round(time.time() - t0, 2),
-                mb_per_expert=round(paths[0].stat().st_size / 2**20, 2))
+    paths = train_experts(real, out, n_experts, epochs, arch, seed=seed, device=device, progress=not quiet,
+                          compile=compile)
+    return dict(out=str(out), experts=len(paths), epochs=epochs, dataset=dataset, arch=arch,
+                seconds=round(time.time() - t0, 2), mb_per_expert=round(paths[0].stat().st_size / 2**20, 2))
 
 @call_parse
 def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
@@ -585,10 +678,13 @@ def dd_experts(dataset: str = 'MNIST5k', # the real data the experts learn
                nproc: int = 1, # processes to split the experts over on this machine (torchrun)
                download: bool = False, # allow torchvision to download missing datasets
                quiet: bool = False, # no progress output
-               compile: Param("torch.compile the training: auto (from 200 steps), on (--compile alone) or off", str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
+               compile: Param("torch.compile the training: auto (runs long enough to pay), on (--compile alone) or off",
+                              str, nargs='?', const='on', choices=['auto', 'on', 'off']) = 'auto',
                debug: bool = False # show tracebacks
               ):
-    "Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's input)."
+    """Train expert networks on the real data, recording their parameters at every epoch (trajectory matching's
+    input)."""
     def body(check_only=False):
-        return experts_file(dataset, data, experts, epochs, arch, out, seed, device, download, quiet, compile, check_only)
+        return experts_file(dataset, data=data, n_experts=experts, epochs=epochs, arch=arch, out=out, seed=seed,
+                            device=device, download=download, quiet=quiet, compile=compile, check_only=check_only)
     return run_command('dd_experts', body, debug, nproc, device, check=lambda: body(check_only=True))

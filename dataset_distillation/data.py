@@ -33,8 +33,9 @@ def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, 
 # %% ../nbs/01_data.ipynb #fc269cda
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
 
-def keep_freed_memory(keep: bool = True # True: big blocks from the heap, kept when freed; False: mmap and trimming as glibc's defaults
-                     ) -> bool:
+def keep_freed_memory(
+    keep: bool = True # True: big blocks from the heap, kept when freed; False: mmap and trimming as glibc's defaults
+) -> bool:
     "Make glibc's `malloc` keep freed memory (no `mmap`/`munmap` per large tensor); False where there is no glibc."
     import ctypes
     if not sys.platform.startswith('linux'): return False
@@ -52,15 +53,18 @@ def check_choice(what: str, # what the value is, e.g. 'dataset' or 'arch'
                  value, choices # the value given and the valid ones
                 ):
     "Raise `ValueError('Unknown {what} ...: choose one of ...')` unless `value` is one of `choices`."
-    if value not in choices: raise ValueError(f"Unknown {what} {value!r}: choose one of {', '.join(map(str, choices))}.")
+    if value not in choices:
+        raise ValueError(f"Unknown {what} {value!r}: choose one of {', '.join(map(str, choices))}.")
 
 def check_int(what: str, value, # the argument's name and value
               minimum: int = 1, maximum: int | None = None # the valid range (inclusive); None: no upper bound
              ) -> int:
     "`value` if it is an int (not a bool) in `[minimum, maximum]`, else a `ValueError` naming the range."
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= minimum and (maximum is None or value <= maximum)
-    if not ok: raise ValueError(f"{what} must be an int >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
-                                + f", got {value!r}.")
+    ok = (isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+          and (maximum is None or value <= maximum))
+    if not ok:
+        raise ValueError(f"{what} must be an int >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+                         + f", got {value!r}.")
     return value
 
 # %% ../nbs/01_data.ipynb #a0c2303e
@@ -112,7 +116,8 @@ def _in_jupyter() -> bool:
 def progress_bar(iterable=None, progress: bool = True, # False: no output at all
                  **kwargs # passed to `tqdm` (desc, total, initial, leave, ...)
                 ):
-    "A `tqdm.auto` bar over `iterable` in notebooks and terminals; plain lines (`LogProgress`) in logs; silent if not `progress`."
+    """A `tqdm.auto` bar over `iterable` in notebooks and terminals; plain lines (`LogProgress`) in logs; silent if not
+    `progress`."""
     from tqdm.auto import tqdm
     if progress and not (_in_jupyter() or sys.stderr.isatty()):
         if kwargs.get('leave', True): return LogProgress(iterable, **kwargs)
@@ -142,9 +147,11 @@ class RealData:
 
     def __post_init__(self):
         n = len(self.class_names)
-        if self.train_x.ndim != 4: raise ValueError(f"train_x must be (N, C, H, W), got shape {tuple(self.train_x.shape)}")
+        if self.train_x.ndim != 4:
+            raise ValueError(f"train_x must be (N, C, H, W), got shape {tuple(self.train_x.shape)}")
         if len(self.mean) != self.channels or len(self.std) != self.channels:
-            raise ValueError(f"mean/std have {len(self.mean)}/{len(self.std)} entries but the images have {self.channels} channels")
+            raise ValueError(f"mean/std have {len(self.mean)}/{len(self.std)} entries "
+                             f"but the images have {self.channels} channels")
         labels = self.train_y.cpu()
         self.indices_class = [torch.nonzero(labels == c).flatten() for c in range(n)]
 
@@ -158,7 +165,8 @@ class RealData:
     def to(self, device) -> RealData:
         "A copy with the tensors on `device`."
         d = get_device(device)
-        return replace(self, train_x=self.train_x.to(d), train_y=self.train_y.to(d), test_x=self.test_x.to(d), test_y=self.test_y.to(d))
+        return replace(self, train_x=self.train_x.to(d), train_y=self.train_y.to(d),
+                       test_x=self.test_x.to(d), test_y=self.test_y.to(d))
 
     def __repr__(self):
         return (f"RealData({self.name}: {len(self.train_y)} train / {len(self.test_y)} test, "
@@ -191,7 +199,8 @@ def load_mnist5k(n_train: int = 400 # training images per class (the rest of the
     for c in range(10): rank[labels == c] = torch.arange(int((labels == c).sum()))
     train, test = rank < n_train, rank >= n_train
     x = _normalise(pixels, MNIST_MEAN, MNIST_STD)
-    return RealData('MNIST5k', x[train], labels[train], x[test], labels[test], MNIST_MEAN, MNIST_STD, [str(c) for c in range(10)])
+    return RealData('MNIST5k', x[train], labels[train], x[test], labels[test], MNIST_MEAN, MNIST_STD,
+                    [str(c) for c in range(10)])
 
 # %% ../nbs/01_data.ipynb #f65a0f90
 def _read_idx(path: Path) -> Tensor:
@@ -201,7 +210,8 @@ def _read_idx(path: Path) -> Tensor:
     ndim = raw[3]
     shape = struct.unpack(f'>{ndim}I', raw[4:4 + 4*ndim])
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4*ndim)
-    if data.size != int(np.prod(shape)): raise ValueError(f"{path} is truncated: expected {shape}, found {data.size} values")
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: expected {shape}, found {data.size} values")
     return torch.from_numpy(data.copy()).view(*shape)
 
 def _md5(path: Path) -> str: return hashlib.md5(path.read_bytes()).hexdigest()
@@ -223,19 +233,21 @@ def _load_mnist_like(name, root: Path, download: bool) -> RealData:
         gz, plain = folder/fname, folder/fname.removesuffix('.gz')
         if plain.exists(): arrays[fname] = _read_idx(plain)
         elif gz.exists():
-            if _md5(gz) != md5: raise ValueError(f"{gz} is corrupted (md5 {_md5(gz)} != {md5}): delete it and fetch it again.")
+            if _md5(gz) != md5:
+                raise ValueError(f"{gz} is corrupted (md5 {_md5(gz)} != {md5}): delete it and fetch it again.")
             arrays[fname] = _read_idx(gz)
         else: raise _missing(name, folder, [f for f, _ in cls.resources])
     (xtr, ytr, xte, yte) = (arrays[f] for f, _ in cls.resources)
     mean, std = STATS[name]
-    return RealData(name, _normalise(xtr[:, None], mean, std), ytr.long(), _normalise(xte[:, None], mean, std), yte.long(),
-                    mean, std, list(cls.classes))
+    return RealData(name, _normalise(xtr[:, None], mean, std), ytr.long(), _normalise(xte[:, None], mean, std),
+                    yte.long(), mean, std, list(cls.classes))
 
 # %% ../nbs/01_data.ipynb #3a554560
 def _load_torchvision(name, root: Path, download: bool) -> RealData:
     import torchvision.datasets as tvd
     cls = getattr(tvd, name)
-    split = (lambda train: dict(split='train' if train else 'test')) if name == 'SVHN' else (lambda train: dict(train=train))
+    split = ((lambda train: dict(split='train' if train else 'test')) if name == 'SVHN'
+             else (lambda train: dict(train=train)))
     try: sets = [cls(str(root/name), download=download, **split(t)) for t in (True, False)]
     except RuntimeError as e:
         archive = {'SVHN': 'train_32x32.mat, test_32x32.mat', 'CIFAR10': 'cifar-10-python.tar.gz',
@@ -264,10 +276,12 @@ def load_dataset(name: str = 'MNIST5k', # one of `DATASETS`
     if name == 'MNIST5k': return load_mnist5k()
     root = data_root(data)
     if root.exists() and not root.is_dir():
-        raise FileNotFoundError(f"Data root {root} is a file, not a folder: pass --data DIR (or set DD_DATA) to the folder that holds {name}/.")
+        raise FileNotFoundError(f"Data root {root} is a file, not a folder: "
+                                f"pass --data DIR (or set DD_DATA) to the folder that holds {name}/.")
     if not download and not root.is_dir():
-        raise FileNotFoundError(f"Data root {root} does not exist: pass --data DIR (or set DD_DATA) to a folder that holds "
-                                f"{name}/ in torchvision's layout, or use download=True (CLI: --download), or the embedded 'MNIST5k'.")
+        raise FileNotFoundError(f"Data root {root} does not exist: pass --data DIR (or set DD_DATA) "
+                                f"to a folder that holds {name}/ in torchvision's layout, "
+                                "or use download=True (CLI: --download), or the embedded 'MNIST5k'.")
     loader = _load_mnist_like if name in ('MNIST', 'FashionMNIST') else _load_torchvision
     return loader(name, root, download)
 
@@ -280,9 +294,11 @@ def sample_class(real: RealData, c: int, # the dataset and the class
     return real.train_x[class_indices(real, c, n, generator).to(real.train_x.device)]
 
 def class_indices(real: RealData, c: int, n: int, generator: torch.Generator | None = None) -> Tensor:
-    "The training-set indices `sample_class` draws (the same draw from the same generator), without gathering the images."
+    """The training-set indices `sample_class` draws (the same draw from the same generator), without gathering the
+    images."""
     idx = real.indices_class[c]
-    if not 0 < n <= len(idx): raise ValueError(f"Cannot draw {n} images of class {c}: it has {len(idx)} (need 1..{len(idx)}).")
+    if not 0 < n <= len(idx):
+        raise ValueError(f"Cannot draw {n} images of class {c}: it has {len(idx)} (need 1..{len(idx)}).")
     return idx[torch.randperm(len(idx), generator=generator)[:n]]
 
 def sample_balanced(real: RealData, ipc: int, # images per class
@@ -311,9 +327,12 @@ def show_images(x: Tensor, mean, std, # normalised images (N, C, H, W) and their
     from torchvision.utils import make_grid
     grid = make_grid(denormalize(x.cpu().float(), mean, std), nrow=nrow, padding=1, pad_value=1)
     if ax is None: _, ax = plt.subplots(figsize=(size*nrow, size*((len(x) + nrow - 1)//nrow)))
-    ax.imshow(grid.permute(1, 2, 0).squeeze(-1) if x.shape[1] == 1 else grid.permute(1, 2, 0), cmap='gray', vmin=0, vmax=1)
-    ax.set_xticks([]); ax.set_yticks([])
+    ax.imshow(grid.permute(1, 2, 0).squeeze(-1) if x.shape[1] == 1 else grid.permute(1, 2, 0),
+              cmap='gray', vmin=0, vmax=1)
+    ax.set_xticks([])
+    ax.set_yticks([])
     if titles is not None:
         step = x.shape[-2] + 1
-        ax.set_yticks([step*(i + .5) for i in range(len(titles))]); ax.set_yticklabels(titles)
+        ax.set_yticks([step*(i + .5) for i in range(len(titles))])
+        ax.set_yticklabels(titles)
     return ax

@@ -74,9 +74,11 @@ def _check_data(ds: DistilledSet):
     ds.num_classes = nc = int(nc)
     hard = isinstance(y, Tensor) and y.ndim == 1 and y.dtype == torch.int64
     soft = isinstance(y, Tensor) and y.ndim == 2 and y.is_floating_point() and y.shape[1] == nc
-    if not (hard or soft): _fail('labels', _desc(y), f"(K,) int64 class indices or (K, num_classes={nc}) float soft labels")
+    if not (hard or soft):
+        _fail('labels', _desc(y), f"(K,) int64 class indices or (K, num_classes={nc}) float soft labels")
     if len(y) != len(x): _fail('labels', f"{len(y)} labels", f"one per image (K={len(x)})")
-    if hard and not (0 <= y.min() and y.max() < nc): _fail('labels', f"values in [{y.min()}, {y.max()}]", f"class indices in [0, {nc})")
+    if hard and not (0 <= y.min() and y.max() < nc):
+        _fail('labels', f"values in [{y.min()}, {y.max()}]", f"class indices in [0, {nc})")
     if soft and not torch.isfinite(y).all(): _fail('labels', "NaN or infinite soft labels", "finite values")
     ds.mean, ds.std = _floats('mean', ds.mean, x.shape[1]), _floats('std', ds.std, x.shape[1])
     if min(ds.std) <= 0: _fail('std', ds.std, "positive values")
@@ -88,16 +90,19 @@ def _check_meta(ds: DistilledSet):
         v = getattr(ds, name)
         if not (isinstance(v, str) and v): _fail(name, _desc(v), "a non-empty str")
     if not (ds.arch is None or isinstance(ds.arch, str)): _fail('arch', _desc(ds.arch), "a str or None")
-    if not (ds.seed is None or _is_int(ds.seed) and 0 <= ds.seed < 2**63): _fail('seed', _desc(ds.seed), "an int in [0, 2**63) or None")
+    if not (ds.seed is None or _is_int(ds.seed) and 0 <= ds.seed < 2**63):
+        _fail('seed', _desc(ds.seed), "an int in [0, 2**63) or None")
     if ds.seed is not None: ds.seed = int(ds.seed)
     for name in ('config', 'info'):
         v = getattr(ds, name)
         if not isinstance(v, dict): _fail(name, _desc(v), "a dict")
         try: setattr(ds, name, json.loads(json.dumps(v)))
-        except (TypeError, ValueError) as e: _fail(name, f"{e}", "JSON-able values (str, numbers, bool, None, lists, dicts)")
+        except (TypeError, ValueError) as e:
+            _fail(name, f"{e}", "JSON-able values (str, numbers, bool, None, lists, dicts)")
     _check_evaluations(ds.info.get('evaluations', []))
 
-_RECORD = dict(arch=str, protocol=str, dataset=str, mean=Real, std=Real, n=Integral, settings=dict)  # what `dd_eval --record` stores
+# what `dd_eval --record` stores
+_RECORD = dict(arch=str, protocol=str, dataset=str, mean=Real, std=Real, n=Integral, settings=dict)
 
 def _check_evaluations(records):
     "The evaluations recorded in `info`: a list of records, each with the fields readers use."
@@ -120,7 +125,8 @@ def _check_schedule(ds: DistilledSet):
     if lrs is not None:
         if not (isinstance(lrs, Tensor) and lrs.is_floating_point() and lrs.shape == (n,)):
             _fail('lrs', _desc(lrs), f"a 1-D float tensor of length steps*epochs = {ds.steps}*{ds.epochs} = {n}")
-        if not (torch.isfinite(lrs).all() and (lrs > 0).all()): _fail('lrs', lrs.tolist(), "positive, finite step sizes")
+        if not (torch.isfinite(lrs).all() and (lrs > 0).all()):
+            _fail('lrs', lrs.tolist(), "positive, finite step sizes")
     if si is not None:
         K = len(ds.images)
         if not (isinstance(si, Tensor) and si.dtype == torch.int64 and si.shape == (K,)):
@@ -128,14 +134,17 @@ def _check_schedule(ds: DistilledSet):
         if not (0 <= si.min() and si.max() < ds.steps):
             _fail('step_index', f"values in [{si.min()}, {si.max()}]", f"inner steps in [0, steps={ds.steps})")
     st = ds.init_state
-    if st is not None and not (isinstance(st, dict) and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in st.items())):
+    if st is not None and not (isinstance(st, dict)
+                               and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in st.items())):
         _fail('init_state', _desc(st), "a dict of str -> Tensor (a state_dict) or None")
 
 # %% ../nbs/03_distilled.ipynb #ca26d23f
 @patch
 def validate(self: DistilledSet):
     "Check every field; raise a `ValueError` naming the first bad one."
-    _check_data(self); _check_meta(self); _check_schedule(self)
+    _check_data(self)
+    _check_meta(self)
+    _check_schedule(self)
 
 # %% ../nbs/03_distilled.ipynb #f56bfda6
 @patch(as_prop=True)
@@ -157,10 +166,12 @@ def hard_labels(self: DistilledSet) -> Tensor:
 
 @patch(as_prop=True)
 def soft_targets(self: DistilledSet) -> Tensor:
-    "Soft labels as class probabilities (rows kept if they already are, else softmaxed logits); hard labels as they are."
+    """Soft labels as class probabilities (rows kept if they already are, else softmaxed logits); hard labels as they
+    are."""
     if not self.is_soft: return self.labels
     y = self.labels
-    return y if bool((y >= 0).all() and torch.allclose(y.sum(1), torch.ones(len(y), dtype=y.dtype), atol=1e-3)) else y.softmax(1)
+    are_probabilities = bool((y >= 0).all() and torch.allclose(y.sum(1), torch.ones(len(y), dtype=y.dtype), atol=1e-3))
+    return y if are_probabilities else y.softmax(1)
 
 @patch(as_prop=True)
 def class_counts(self: DistilledSet) -> Tensor:
@@ -172,8 +183,8 @@ def class_counts(self: DistilledSet) -> Tensor:
 def __repr__(self: DistilledSet) -> str:
     sched = f", schedule={self.steps} steps x {self.epochs} epochs" if self.is_scheduled else ""
     arch = f", arch={self.arch!r}" if self.arch else ""
-    return (f"DistilledSet(method={self.method!r}, dataset={self.dataset!r}, ipc={self.ipc}, images={tuple(self.images.shape)}, "
-            f"labels={'soft' if self.is_soft else 'hard'}{arch}{sched})")
+    return (f"DistilledSet(method={self.method!r}, dataset={self.dataset!r}, ipc={self.ipc}, "
+            f"images={tuple(self.images.shape)}, labels={'soft' if self.is_soft else 'hard'}{arch}{sched})")
 
 # %% ../nbs/03_distilled.ipynb #d497ecb4
 @patch
@@ -181,7 +192,8 @@ def to(self: DistilledSet, device) -> DistilledSet:
     "A copy with all tensors on `device` ('auto', 'cpu', 'cuda', ...)."
     d = get_device(device)
     mv = lambda t: None if t is None else t.to(d)
-    return replace(self, images=mv(self.images), labels=mv(self.labels), lrs=mv(self.lrs), step_index=mv(self.step_index),
+    return replace(self, images=mv(self.images), labels=mv(self.labels), lrs=mv(self.lrs),
+                   step_index=mv(self.step_index),
                    init_state=None if self.init_state is None else {k: v.to(d) for k, v in self.init_state.items()})
 
 # %% ../nbs/03_distilled.ipynb #da4a128f
@@ -189,7 +201,8 @@ def to(self: DistilledSet, device) -> DistilledSet:
 def images_at_step(self: DistilledSet, s: int # inner step, in [0, steps)
                   ) -> tuple[Tensor, Tensor]:
     "The (images, labels) used at inner step `s`: those with `step_index == s`, or all when there is no step index."
-    if not (_is_int(s) and 0 <= s < self.steps): raise ValueError(f"step s={s!r} out of range: expected an int in [0, steps={self.steps})")
+    if not (_is_int(s) and 0 <= s < self.steps):
+        raise ValueError(f"step s={s!r} out of range: expected an int in [0, steps={self.steps})")
     if self.step_index is None: return self.images, self.labels
     keep = self.step_index == s
     return self.images[keep], self.labels[keep]
@@ -206,7 +219,8 @@ def class_order(self: DistilledSet, per_class: int | None = None # at most this 
     return order[rank < per_class]
 
 @patch
-def show(self: DistilledSet, nrow: int | None = None, # images per row; default: `ipc` (one class per row), or 10 when ipc is 1
+def show(self: DistilledSet,
+         nrow: int | None = None, # images per row; default: `ipc` (one class per row), or 10 when ipc is 1
          ax=None, # matplotlib axes (a new figure when None)
          **kwargs # passed to `show_images` (e.g. `size`)
         ):
@@ -214,10 +228,12 @@ def show(self: DistilledSet, nrow: int | None = None, # images per row; default:
     order = self.class_order()
     nrow = nrow or (self.ipc if self.ipc > 1 else min(len(order), 10))
     titles = [str(c) for c in self.hard_labels.cpu()[order][::nrow].tolist()] if nrow == self.ipc else None
-    return show_images(self.images.detach().cpu()[order], self.mean, self.std, nrow=nrow, ax=ax, titles=titles, **kwargs)
+    return show_images(self.images.detach().cpu()[order], self.mean, self.std, nrow=nrow, ax=ax, titles=titles,
+                       **kwargs)
 
 # %% ../nbs/03_distilled.ipynb #a95acc5c
-FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded; in 1 it was mixed into `config`
+FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded;
+                                                          # in 1 it was mixed into `config`
 _FIELDS = tuple(f.name for f in fields(DistilledSet))
 
 def _plain(v):
@@ -230,18 +246,22 @@ def _plain(v):
 # %% ../nbs/03_distilled.ipynb #ac8717e0
 def _umask() -> int:
     "The process's umask (read by setting it and putting it back)."
-    mask = os.umask(0o022); os.umask(mask)
+    mask = os.umask(0o022)
+    os.umask(mask)
     return mask
 
 def write_error(path, e: OSError) -> OSError:
     "An `OSError` that names the user's `path` and the system's reason (e.g. 'No space left on device')."
-    err = OSError(f"cannot write {path}: {e.strerror or e}"); err.errno = e.errno
+    err = OSError(f"cannot write {path}: {e.strerror or e}")
+    err.errno = e.errno
     return err
 
 def atomic_write(data: bytes, path: str | Path) -> Path:
-    "Write `data` to `path` through a temporary file and a rename (a reader never sees half a file), with the umask's permissions."
+    """Write `data` to `path` through a temporary file and a rename (a reader never sees half a file), with the umask's
+    permissions."""
     path = Path(path)
-    if path.parent.exists() and not path.parent.is_dir(): raise OSError(f"cannot write {path}: {path.parent} is not a folder")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise OSError(f"cannot write {path}: {path.parent} is not a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -249,7 +269,9 @@ def atomic_write(data: bytes, path: str | Path) -> Path:
     try:
         with os.fdopen(fd, 'wb') as f:
             os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600 files; ours follow the umask like any other
-            f.write(data); f.flush(); os.fsync(f.fileno())
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
@@ -270,14 +292,18 @@ def _check_storable(ds: DistilledSet, path):
     for name in ('images', 'labels'):
         v = getattr(ds, name)
         if v.is_floating_point() and v.dtype != torch.float32:
-            raise ValueError(f"{path}: DistilledSet.{name}: expected float32 to store (convert with .float()); got {_desc(v)}")
+            raise ValueError(f"{path}: DistilledSet.{name}: expected float32 to store (convert with .float()); "
+                             f"got {_desc(v)}")
 
-_SIGN = b'dd-sha256:'  # the zip comment of our files: this tag, then the SHA-256 (hex) of every byte before the comment's length
+# the zip comment of our files: this tag, then the SHA-256 (hex) of every byte before the comment's length
+_SIGN = b'dd-sha256:'
 _SIGNED_TAIL = len(_SIGN) + 64
 
 def _sign(data: bytes) -> bytes:
-    "A zip archive written by `torch.save` with its SHA-256 appended as the archive comment (which `torch.load` ignores)."
-    if not (data[-22:-18] == b'PK\x05\x06' and data[-2:] == b'\0\0'): raise ValueError("torch.save wrote an unexpected archive layout")
+    """A zip archive written by `torch.save` with its SHA-256 appended as the archive comment (which `torch.load`
+    ignores)."""
+    if not (data[-22:-18] == b'PK\x05\x06' and data[-2:] == b'\0\0'):
+        raise ValueError("torch.save wrote an unexpected archive layout")
     body = data[:-2]
     return body + _SIGNED_TAIL.to_bytes(2, 'little') + _SIGN + hashlib.sha256(body).hexdigest().encode()
 
@@ -291,27 +317,32 @@ def save_record(obj, path: str | Path) -> Path:
 def save(self: DistilledSet, path: str | Path # file to write (parent folders are created)
         ) -> Path:
     "Validate the set (as `load` will), then write it to one file, atomically."
-    self.validate(); _check_storable(self, path)
+    self.validate()
+    _check_storable(self, path)
     record = {'format': FORMAT, 'version': VERSION, **{k: _plain(getattr(self, k)) for k in _FIELDS}}
     record['config'], record['info'] = json.dumps(self.config), json.dumps(self.info)
     return save_record(record, path)
 
-# %% ../nbs/03_distilled.ipynb #3f6a45be
+# %% ../nbs/03_distilled.ipynb #fc7b57a5
 MAX_DIMS = 8  # the most dimensions a stored tensor may declare
-_ITEMSIZE = {'FloatStorage': 4, 'DoubleStorage': 8, 'HalfStorage': 2, 'BFloat16Storage': 2, 'LongStorage': 8, 'IntStorage': 4,
-             'ShortStorage': 2, 'CharStorage': 1, 'ByteStorage': 1, 'BoolStorage': 1,
+_ITEMSIZE = {'FloatStorage': 4, 'DoubleStorage': 8, 'HalfStorage': 2, 'BFloat16Storage': 2, 'LongStorage': 8,
+             'IntStorage': 4, 'ShortStorage': 2, 'CharStorage': 1, 'ByteStorage': 1, 'BoolStorage': 1,
              'ComplexFloatStorage': 8, 'ComplexDoubleStorage': 16}  # complex: read, then refused by the field checks
 _REBUILDS = {'_rebuild_tensor_v2', '_rebuild_parameter'}  # how torch pickles a tensor and an `nn.Parameter`
 
 def _check_signature(data: bytes) -> bool:
-    "True if `data` ends with our SHA-256 and it matches; False for an unsigned `torch.save` archive; a `ValueError` otherwise."
-    if data[-_SIGNED_TAIL - 2:-_SIGNED_TAIL] == _SIGNED_TAIL.to_bytes(2, 'little') and data[-_SIGNED_TAIL:].startswith(_SIGN):
+    """True if `data` ends with our SHA-256 and it matches; False for an unsigned `torch.save` archive; a `ValueError`
+    otherwise."""
+    if (data[-_SIGNED_TAIL - 2:-_SIGNED_TAIL] == _SIGNED_TAIL.to_bytes(2, 'little')
+            and data[-_SIGNED_TAIL:].startswith(_SIGN)):
         body = data[:-_SIGNED_TAIL - 2]
-        if hashlib.sha256(body).hexdigest().encode() != data[-64:]: raise ValueError("SHA-256 mismatch: the file was changed or damaged")
+        if hashlib.sha256(body).hexdigest().encode() != data[-64:]:
+            raise ValueError("SHA-256 mismatch: the file was changed or damaged")
         return True
     if data[-22:-18] == b'PK\x05\x06' and data[-2:] == b'\0\0': return False  # written before files were signed
     raise ValueError("damaged end of archive (no valid end record or signature)")
 
+# %% ../nbs/03_distilled.ipynb #7c255d7b
 def _check_zip(zf: zipfile.ZipFile) -> dict:
     "Every entry a plain, stored, unique file whose bytes match their CRC-32; `{name: size}`."
     sizes = {}
@@ -320,28 +351,33 @@ def _check_zip(zf: zipfile.ZipFile) -> dict:
         if name.lower() in {n.lower() for n in sizes}: raise ValueError(f"duplicate entry {name}")
         if name.endswith('/') or info.external_attr & 0x10 or stat.S_ISDIR(info.external_attr >> 16):
             raise ValueError(f"entry {name} is marked as a folder")
-        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1: raise ValueError(f"entry {name} is compressed or encrypted")
+        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
+            raise ValueError(f"entry {name} is compressed or encrypted")
         with zf.open(info) as f:
             while f.read(1 << 20): pass  # zipfile checks the CRC-32 at the end of each entry
         sizes[name] = info.file_size
     return sizes
 
+# %% ../nbs/03_distilled.ipynb #fab9ead6
 class _Stub:
     "What the scan builds in place of a tensor."
     def __setstate__(self, state): pass
 
 class _Scan(pickle.Unpickler):
-    "Walk a torch pickle without building any tensor: check each tensor's layout against the bytes its storage has in the file."
+    """Walk a torch pickle without building any tensor: check each tensor's layout against the bytes its storage has in
+    the file."""
     def __init__(self, file, prefix: str, sizes: dict):
         super().__init__(file)
         self.prefix, self.sizes, self.storages = prefix, sizes, {}
 
     def find_class(self, module, name):
-        if module == 'torch._utils' and name in _REBUILDS: return self.tensor if name == '_rebuild_tensor_v2' else self.parameter
+        if module == 'torch._utils' and name in _REBUILDS:
+            return self.tensor if name == '_rebuild_tensor_v2' else self.parameter
         if (module, name) == ('collections', 'OrderedDict'): return collections.OrderedDict
         if module == 'torch' and name in _ITEMSIZE: return name
         if module == 'torch' and name.endswith('Storage'):  # a tensor type, not a Python object: say which
-            raise ValueError(f"it holds a tensor of type {name}, which is not stored here (float, integer or bool tensors)")
+            raise ValueError(f"it holds a tensor of type {name}, which is not stored here "
+                             "(float, integer or bool tensors)")
         raise pickle.UnpicklingError(f"Unsupported global: GLOBAL {module}.{name}")
 
     def parameter(self, data, *rest):
@@ -356,7 +392,8 @@ class _Scan(pickle.Unpickler):
         size = self.sizes.get(f'{self.prefix}/data/{key}')
         if size is None: raise ValueError(f"storage {key} is missing")
         if numel * _ITEMSIZE[pid[1]] != size:
-            raise ValueError(f"storage {key} declares {numel} elements of {_ITEMSIZE[pid[1]]} bytes, but holds {size} bytes")
+            raise ValueError(f"storage {key} declares {numel} elements of {_ITEMSIZE[pid[1]]} bytes, "
+                             f"but holds {size} bytes")
         return ('storage', numel)
 
     def tensor(self, storage, offset, shape, stride, *rest):
@@ -371,8 +408,10 @@ class _Scan(pickle.Unpickler):
             raise ValueError(f"tensor of shape {shape} needs {offset + n} elements, its storage holds {storage[1]}")
         return _Stub()
 
+# %% ../nbs/03_distilled.ipynb #4583b5ae
 def _check_archive(data: bytes):
-    "Check a `torch.save` archive before `torch.load` sees it: signature, entries, CRCs, and each tensor within its bytes."
+    """Check a `torch.save` archive before `torch.load` sees it: signature, entries, CRCs, and each tensor within its
+    bytes."""
     _check_signature(data)
     zf = zipfile.ZipFile(io.BytesIO(data))
     sizes = _check_zip(zf)
@@ -380,8 +419,10 @@ def _check_archive(data: bytes):
     if f'{prefix}/data.pkl' not in sizes: raise ValueError("no data.pkl record")
     _Scan(io.BytesIO(zf.read(f'{prefix}/data.pkl')), prefix, sizes).load()
 
+# %% ../nbs/03_distilled.ipynb #45e3037b
 def read_record(path: str | Path, what: str = 'DistilledSet'):
-    "The object stored in `path`, loaded with `weights_only=True` after `_check_archive`: the one door for `torch.load`."
+    """The object stored in `path`, loaded with `weights_only=True` after `_check_archive`: the one door for
+    `torch.load`."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -389,12 +430,15 @@ def read_record(path: str | Path, what: str = 'DistilledSet'):
         return torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
-        if found: raise ValueError(f"refusing to load {path}: it holds a pickled Python object ({found[1]}), and unpickling it "
-                                   f"could run arbitrary code; a {what} file holds only tensors and plain values") from None
+        if found:
+            raise ValueError(f"refusing to load {path}: it holds a pickled Python object ({found[1]}), "
+                             "and unpickling it could run arbitrary code; "
+                             f"a {what} file holds only tensors and plain values") from None
         err = e
     except Exception as e: err = e
     reason = ' '.join(str(err).split())[:160]
-    raise ValueError(f"not a readable {what} file: {path} (truncated or corrupted?): {type(err).__name__} {reason}") from None
+    raise ValueError(f"not a readable {what} file: {path} (truncated or corrupted?): "
+                     f"{type(err).__name__} {reason}") from None
 
 # %% ../nbs/03_distilled.ipynb #3dde975c
 MAX_DOCUMENT = 64 * 2**20  # bytes: the largest JSON or YAML file `read_document` reads
@@ -408,7 +452,8 @@ def _yaml(text: str):
                 raise ValueError("it uses a YAML alias (*name), which is not read here: write the value out")
             return super().compose_node(parent, index)
     try: return yaml.load(text, Loader=NoAliases)
-    except ImportError: raise ValueError("reading YAML needs PyYAML (pip install pyyaml): or write it as JSON") from None
+    except ImportError:
+        raise ValueError("reading YAML needs PyYAML (pip install pyyaml): or write it as JSON") from None
     except yaml.YAMLError as e: raise ValueError(f"not valid YAML: {' '.join(str(e).split())[:160]}") from None
 
 def read_document(path: str | Path, what: str, # what the file should be, for messages (e.g. 'run file')
@@ -417,7 +462,8 @@ def read_document(path: str | Path, what: str, # what the file should be, for me
     "The value in a JSON (or, by suffix, YAML) file, checked: bounded size, no YAML aliases, of type `expect`."
     path = Path(path)
     try:
-        if path.stat().st_size > max_bytes: raise ValueError(f"{path.stat().st_size} bytes, over the {max_bytes} a {what} may have")
+        if path.stat().st_size > max_bytes:
+            raise ValueError(f"{path.stat().st_size} bytes, over the {max_bytes} a {what} may have")
         text = path.read_bytes().decode('utf-8')
         if path.suffix.lower() in ('.yaml', '.yml'): value = _yaml(text)
         else:
@@ -431,7 +477,8 @@ def read_document(path: str | Path, what: str, # what the file should be, for me
     raise ValueError(f"{path}: not a readable {what}: {err}")
 
 def read_lines(path: str | Path) -> list[dict]:
-    "The records of a JSON-lines log (ours: `RunLog`): complete lines holding a JSON object; a torn or damaged line is dropped."
+    """The records of a JSON-lines log (ours: `RunLog`): complete lines holding a JSON object; a torn or damaged line is
+    dropped."""
     try: data = Path(path).read_bytes()
     except FileNotFoundError: return []
     records = []
@@ -442,7 +489,8 @@ def read_lines(path: str | Path) -> list[dict]:
     return records
 
 # %% ../nbs/03_distilled.ipynb #69792b6d
-_GREY, _COLOUR = {'1': 255, 'L': 255, 'LA': 255, 'I;16': 65535, 'I;16L': 65535, 'I;16B': 65535}, ('RGB', 'RGBA', 'P', 'CMYK', 'YCbCr')
+_GREY = {'1': 255, 'L': 255, 'LA': 255, 'I;16': 65535, 'I;16L': 65535, 'I;16B': 65535}
+_COLOUR = ('RGB', 'RGBA', 'P', 'CMYK', 'YCbCr')
 
 def read_image(path: str | Path, size: tuple | None = None, # (H, W) the image must have, checked before decoding
                what: str = 'the images' # whose size that is, for the message
@@ -460,28 +508,34 @@ def read_image(path: str | Path, size: tuple | None = None, # (H, W) the image m
                 if im.mode in _GREY: return (np.asarray(im.convert('L') if im.mode == 'LA' else im, dtype=np.float32)
                                              / _GREY[im.mode])[..., None]
                 if im.mode in _COLOUR: return np.asarray(im.convert('RGB'), dtype=np.float32) / 255
-                raise ValueError(f"{path}: {im.mode} pixels (32-bit or unusual) are not read: save it as an 8- or 16-bit PNG.")
+                raise ValueError(f"{path}: {im.mode} pixels (32-bit or unusual) are not read: "
+                                 "save it as an 8- or 16-bit PNG.")
     except ValueError: raise
-    except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ValueError(f"{path}: not a readable image: {' '.join(str(e).split())[:160]}") from None
+    except Exception as e:  # damaged files fail in PIL's decoders as OSError, SyntaxError, EOFError, zlib.error, ...
+        reason = ' '.join(str(e).split())[:160]
+        raise ValueError(f"{path}: not a readable image: {type(e).__name__}: {reason}") from None
 
 # %% ../nbs/03_distilled.ipynb #d6bfdae1
 def _check_record(record, path: Path) -> dict:
     "The fields of a loaded record, after checking its format tag, version and field names."
     if not (isinstance(record, dict) and record.get('format') == FORMAT):
-        what = f"a dict with keys {sorted(map(str, record))[:6]}" if isinstance(record, dict) else f"a {type(record).__name__}"
+        what = (f"a dict with keys {sorted(map(str, record))[:6]}" if isinstance(record, dict)
+                else f"a {type(record).__name__}")
         raise ValueError(f"{path} is not a DistilledSet file (format tag missing); it holds {what}")
     v = record.get('version')
-    if not (_is_int(v) and v >= 1): raise ValueError(f"{path}: bad format version {v!r}; expected an int in [1, {VERSION}]")
+    if not (_is_int(v) and v >= 1):
+        raise ValueError(f"{path}: bad format version {v!r}; expected an int in [1, {VERSION}]")
     if v > VERSION: raise ValueError(f"{path} was written in DistilledSet format version {v}, newer than this "
                                      f"dataset_distillation reads ({VERSION}): upgrade the package to load it")
     stored = {k: o for k, o in record.items() if k not in ('format', 'version')}
-    if v == 1: stored['info'] = stored.get('config')  # version 1 kept the run's record (history, eval_augment) in config
+    # version 1 kept the run's record (history, eval_augment) in config
+    if v == 1: stored['info'] = stored.get('config')
     missing, unknown = set(_FIELDS) - set(stored), set(stored) - set(_FIELDS)
     if missing or unknown: raise ValueError(f"{path}: DistilledSet record has missing fields {sorted(missing)} "
                                             f"and unknown fields {sorted(map(str, unknown))}")
     for name in ('config', 'info'):
-        if not isinstance(stored[name], str): raise ValueError(f"{path}: DistilledSet.{name}: expected a JSON string; got {_desc(stored[name])}")
+        if not isinstance(stored[name], str):
+            raise ValueError(f"{path}: DistilledSet.{name}: expected a JSON string; got {_desc(stored[name])}")
         try: stored[name] = json.loads(stored[name])
         except ValueError as e: raise ValueError(f"{path}: DistilledSet.{name} is not valid JSON ({e})") from None
     return stored
@@ -493,56 +547,54 @@ def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.sa
         ) -> DistilledSet:
     "Read a set saved by `save`, safely (no arbitrary unpickling), and validate it."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"no DistilledSet file at {path} (write one with DistilledSet.save or dd_distill --out)")
+    if not path.is_file():
+        raise FileNotFoundError(f"no DistilledSet file at {path} "
+                                "(write one with DistilledSet.save or dd_distill --out)")
     stored = _check_record(read_record(path), path)
     try: ds = cls(**stored)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
     _check_storable(ds, path)
     return ds.to(map_location)
 
-# %% ../nbs/03_distilled.ipynb #1f54de4a
+# %% ../nbs/03_distilled.ipynb #1b4d4546
 CKPT_FORMAT = 'dataset_distillation.Checkpoint'
 
 class Checkpoint:
     "Periodic atomic snapshots of a method's loop state, and their safe restoration for `--resume`."
     def __init__(self, path: str | Path | None, # snapshot file; None: a checkpoint that does nothing
                  every: int = 0, # write every this many iterations (0: never)
-                 config: dict | None = None, # the run's configuration (JSON-able); a snapshot of another config is refused
-                 resume: bool = False # `load` returns the stored state (if the file exists)
+                 # the run's configuration (JSON-able); a snapshot of another config is refused
+                 config: dict | None = None,
+                 resume: bool = False, # `load` returns the stored state (if the file exists)
+                aliases: dict | None = None # {old name: field}: a snapshot's config keys renamed since it was written
                 ):
         if every < 0: raise ValueError(f"checkpoint_every must be >= 0, got {every}")
         self.path, self.every, self.resume = (Path(path) if path is not None else None), every, resume
+        self.aliases = aliases or {}
         self.config = json.loads(json.dumps(config or {}))
 
     def save(self, state: dict):
         "Write `state` (tensors, numbers, strings, lists and dicts of those) atomically."
-        save_record({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state}, self.path)
+        save_record({'format': CKPT_FORMAT, 'version': VERSION, 'config': json.dumps(self.config), 'state': state},
+                    self.path)
 
     def due(self, iteration: int) -> bool:
         "Whether a snapshot is written after `iteration` iterations."
         return self.path is not None and bool(self.every) and iteration % self.every == 0
 
     def step(self, iteration: int, state_fn):
-        "After `iteration` iterations: save `state_fn()` when a snapshot is due; a failed write is a warning, not the end of the run."
+        """After `iteration` iterations: save `state_fn()` when a snapshot is due; a failed write is a warning, not the
+        end of the run."""
         if not self.due(iteration): return
         try: self.save(state_fn())
         except OSError as e: print(f"warning: snapshot at iteration {iteration} not written ({e}); the run goes on, "
                                    f"the next snapshot retries", file=sys.stderr, flush=True)
 
-    def read(self) -> tuple[dict, dict]:
-        "`(config, state)` of the snapshot file, whatever run it belongs to."
-        record = read_record(self.path, 'checkpoint')
-        if not (isinstance(record, dict) and record.get('format') == CKPT_FORMAT):
-            raise ValueError(f"{self.path} is not a dataset_distillation checkpoint (format tag missing)")
-        try: config, state = json.loads(record['config']), record['state']
-        except (KeyError, TypeError, ValueError): raise ValueError(f"{self.path}: checkpoint without a valid config and state") from None
-        if not (isinstance(config, dict) and isinstance(state, dict)): raise ValueError(f"{self.path}: checkpoint config and state must be dicts")
-        return config, state
-
     def load(self) -> dict | None:
         "The stored state when resuming from an existing snapshot of the same run, else None."
         if not (self.resume and self.path is not None and self.path.exists()): return None
         stored, state = self.read()
+        stored = {self.aliases.get(k, k): v for k, v in stored.items()}
         diff = sorted(k for k in set(stored) | set(self.config) if stored.get(k) != self.config.get(k))
         if diff:
             raise ValueError(f"{self.path} is a checkpoint of another run: " +
@@ -550,11 +602,26 @@ class Checkpoint:
                              ". Resume with the same options, or delete the checkpoint to start afresh.")
         return state
 
-    def done(self):
-        "Remove the snapshot once the run's result is safely written."
-        if self.path is not None: self.path.unlink(missing_ok=True)
+# %% ../nbs/03_distilled.ipynb #6316953e
+@patch
+def read(self: Checkpoint) -> tuple[dict, dict]:
+    "`(config, state)` of the snapshot file, whatever run it belongs to."
+    record = read_record(self.path, 'checkpoint')
+    if not (isinstance(record, dict) and record.get('format') == CKPT_FORMAT):
+        raise ValueError(f"{self.path} is not a dataset_distillation checkpoint (format tag missing)")
+    try: config, state = json.loads(record['config']), record['state']
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{self.path}: checkpoint without a valid config and state") from None
+    if not (isinstance(config, dict) and isinstance(state, dict)):
+        raise ValueError(f"{self.path}: checkpoint config and state must be dicts")
+    return config, state
 
-# %% ../nbs/03_distilled.ipynb #f8aec351
+@patch
+def done(self: Checkpoint):
+    "Remove the snapshot once the run's result is safely written."
+    if self.path is not None: self.path.unlink(missing_ok=True)
+
+# %% ../nbs/03_distilled.ipynb #72ac5cc8
 def loop_state(iteration: int, # iterations done
                tensors: dict, # name -> tensor being optimised
                stateful: dict, # name -> object with `state_dict` (optimiser, scheduler)
@@ -569,9 +636,11 @@ def _nonfinite(v, name: str) -> str | None:
     items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, (list, tuple)) else ()
     return next((bad for k, o in items if (bad := _nonfinite(o, f'{name}.{k}'))), None)
 
+# %% ../nbs/03_distilled.ipynb #be62f331
 def _check_state(ckpt: Checkpoint, state: dict, tensors: dict, stateful: dict, generator: torch.Generator):
     "Check a stored loop state against the run about to continue from it; errors name the file and the field."
-    def fail(name, expected, got): raise ValueError(f"{ckpt.path}: checkpoint field {name}: expected {expected}; got {got}")
+    def fail(name, expected, got):
+        raise ValueError(f"{ckpt.path}: checkpoint field {name}: expected {expected}; got {got}")
     missing = sorted({'iteration', 'tensors', 'stateful', 'generator', 'extra'} - set(state))
     if missing: raise ValueError(f"{ckpt.path}: checkpoint state has missing keys {missing}")
     it, total = state['iteration'], ckpt.config.get('iterations')
@@ -589,11 +658,14 @@ def _check_state(ckpt: Checkpoint, state: dict, tensors: dict, stateful: dict, g
     if not (isinstance(g, Tensor) and g.dtype == torch.uint8 and g.shape == generator.get_state().shape):
         fail('generator', "a generator state (uint8 tensor)", _desc(g))
     if not isinstance(state['extra'], dict): fail('extra', "a dict", _desc(state['extra']))
-    if bad := _nonfinite({k: state[k] for k in ('tensors', 'stateful')}, 'state'): fail(bad[6:], "finite values", "NaN or infinity")
+    if bad := _nonfinite({k: state[k] for k in ('tensors', 'stateful')}, 'state'):
+        fail(bad[6:], "finite values", "NaN or infinity")
 
+# %% ../nbs/03_distilled.ipynb #cbc5cb24
 @patch
 def restore(self: Checkpoint, tensors: dict, stateful: dict, generator: torch.Generator) -> tuple[int, dict]:
-    "Resume: load the snapshot into `tensors`, `stateful` objects and `generator`; `(iterations done, extras)`, `(0, {})` if none."
+    """Resume: load the snapshot into `tensors`, `stateful` objects and `generator`; `(iterations done, extras)`,
+    `(0, {})` if none."""
     state = self.load()
     if state is None: return 0, {}
     _check_state(self, state, tensors, stateful, generator)
@@ -601,6 +673,8 @@ def restore(self: Checkpoint, tensors: dict, stateful: dict, generator: torch.Ge
         for k, t in tensors.items(): t.copy_(state['tensors'][k])
     for k, o in stateful.items():
         try: o.load_state_dict(state['stateful'][k])
-        except Exception as e: raise ValueError(f"{self.path}: checkpoint field stateful.{k} does not fit the run: {' '.join(str(e).split())[:160]}") from None
+        except Exception as e:
+            raise ValueError(f"{self.path}: checkpoint field stateful.{k} does not fit the run: "
+                             f"{' '.join(str(e).split())[:160]}") from None
     generator.set_state(state['generator'])
     return state['iteration'], state['extra']

@@ -16,26 +16,30 @@ from .engine import SYNC_EVERY, Config, World, current_world
 __all__ = ['BACKENDS', 'PEER_LOST', 'init_world', 'in_launched_run', 'launch', 'without_nproc', 'check_nproc', 'failure_cause',
            'comm_bytes']
 
-# %% ../nbs/09c_distributed.ipynb #c7d0364f
+# %% ../nbs/09c_distributed.ipynb #a4ce162d
 BACKENDS = ('gloo', 'nccl')
 
-def init_world(backend: str | None = None, # 'nccl' (GPUs) or 'gloo' (CPUs); None: by the device (`DD_BACKEND` overrides)
-               timeout: float | None = None, # seconds a collective waits for the others; None: `DD_TIMEOUT`, else 1800
-               device='auto' # the run's device ('auto', 'cpu', 'cuda'): a CPU run uses gloo even where GPUs exist
-              ) -> World:
-    "Join the process group `torchrun` set up (its `WORLD_SIZE`, `RANK`, `LOCAL_RANK`, `MASTER_*` variables); one process without them."
+def init_world(
+    backend: str | None = None, # 'nccl' (GPUs) or 'gloo' (CPUs); None: by the device (`DD_BACKEND` overrides)
+    timeout: float | None = None, # seconds a collective waits for the others; None: `DD_TIMEOUT`, else 1800
+    device='auto' # the run's device ('auto', 'cpu', 'cuda'): a CPU run uses gloo even where GPUs exist
+) -> World:
+    """Join the process group `torchrun` set up (its `WORLD_SIZE`, `RANK`, `LOCAL_RANK`, `MASTER_*` variables); one
+    process without them."""
     import torch.distributed as dist
     if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or dist.is_initialized(): return current_world()
     cuda = torch.cuda.is_available()
     backend = backend or os.environ.get('DD_BACKEND') or ('nccl' if get_device(device).type == 'cuda' else 'gloo')
     check_choice('distributed backend', backend, BACKENDS)
     if backend == 'nccl':
-        if not cuda: raise ValueError("The nccl backend needs GPUs, and CUDA is not available here: use gloo (DD_BACKEND=gloo).")
+        if not cuda:
+            raise ValueError("The nccl backend needs GPUs, and CUDA is not available here: use gloo (DD_BACKEND=gloo).")
         torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))  # 'cuda' is then this process's GPU
     seconds = float(timeout or os.environ.get('DD_TIMEOUT') or 1800)
     dist.init_process_group(backend, timeout=datetime.timedelta(seconds=seconds))
     return current_world()
 
+# %% ../nbs/09c_distributed.ipynb #4bddf8ae
 def in_launched_run() -> bool:
     "Whether this process was started by `torchrun` (or `launch`) as part of a multi-process run."
     return int(os.environ.get('WORLD_SIZE', '1')) > 1
@@ -44,33 +48,44 @@ def launch(command: list, # the program and its arguments each process runs, e.g
            nproc: int, # processes on this machine
            env: dict | None = None # extra environment variables for them
           ):
-    "Run `command` in `nproc` processes on this machine, as `torchrun --standalone --nproc_per_node nproc --no-python` does."
+    """Run `command` in `nproc` processes on this machine, as `torchrun --standalone --nproc_per_node nproc --no-python`
+    does."""
     from torch.distributed.run import get_args_parser, run
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     check_int('nproc', nproc)
     program = shutil.which(command[0]) or command[0]
     if not Path(program).is_file():
-        raise ValueError(f"{command[0]} was not found on PATH: install the package (pip install -e .) so its console scripts exist.")
+        raise ValueError(f"{command[0]} was not found on PATH: "
+                         "install the package (pip install -e .) so its console scripts exist.")
     saved = dict(os.environ)
-    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // nproc)))  # torchrun would set 1, with a warning
+    # torchrun would set 1, with a warning
+    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // nproc)))
     os.environ.update(env or {})  # the processes inherit this environment
-    args = get_args_parser().parse_args(['--standalone', f'--nproc_per_node={nproc}', '--no-python', program, *command[1:]])
+    args = get_args_parser().parse_args(['--standalone', f'--nproc_per_node={nproc}', '--no-python', program,
+                                         *command[1:]])
     logger = logging.getLogger('torch.distributed.elastic')  # its own lines about the failure would come before ours
     level, logger.level = logger.level, logging.CRITICAL
     try: run(args)
     except ChildFailedError as e:
-        raise RuntimeError(f"the {nproc}-process run failed: {failure_cause({r: f.exitcode for r, f in e.failures.items()})}; "
+        raise RuntimeError(f"the {nproc}-process run failed: "
+                           f"{failure_cause({r: f.exitcode for r, f in e.failures.items()})}; "
                            "the other processes were stopped") from None
     finally:
         logger.setLevel(level)
-        os.environ.clear(); os.environ.update(saved)
+        os.environ.clear()
+        os.environ.update(saved)
 
+# %% ../nbs/09c_distributed.ipynb #8eb50705
 def without_nproc(argv: list) -> list:
     "`argv` without its `--nproc N` (or `--nproc=N`): the command each launched process runs."
     out, skip = [], False
     for a in argv:
-        if skip: skip = False; continue
-        if a == '--nproc': skip = True; continue
+        if skip:
+            skip = False
+            continue
+        if a == '--nproc':
+            skip = True
+            continue
         if a.startswith('--nproc='): continue
         out.append(a)
     return out
@@ -99,7 +114,8 @@ def failure_cause(exitcodes: dict) -> str:
 def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT)
                image_shape=(1, 28, 28), num_classes: int = 10 # the dataset's image shape and classes
               ) -> tuple[float, str]:
-    "Bytes each process all-reduces per outer iteration of a run of `cfg` (averaged over the periodic merges), and what they are."
+    """Bytes each process all-reduces per outer iteration of a run of `cfg` (averaged over the periodic merges), and
+    what they are."""
     image, K, m = 4 * math.prod(image_shape), num_classes, cfg.method
     if m in ('dm', 'dc', 'dsa'):
         merges = cfg.loops()[0] - 1 if m != 'dm' else 0
@@ -107,8 +123,9 @@ def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT)
             f'loss; the images merged before each of the {merges} network trainings' * bool(merges) +
             f"{'; i' if merges else 'loss; i'}mages and momentum merged every {SYNC_EVERY} iterations")
     if m == 'dd':
-        n = cfg.steps * K * cfg.ipc
-        return 8 + n * image + 4 * cfg.steps * cfg.epochs + 4 * n * K * cfg.soft_labels, 'loss; gradients of images, step sizes (and labels)'
+        n = cfg.steps * K * cfg.ipc_per_step
+        return (8 + n * image + 4 * cfg.steps * cfg.epochs + 4 * n * K * cfg.soft_labels,
+                'loss; gradients of images, step sizes (and labels)')
     if m == 'mtt':
         n = K * cfg.ipc
         return 8 + n * image + 4 + 4 * n * K, 'loss; gradients of images, step size and labels'

@@ -6,11 +6,11 @@
 from __future__ import annotations
 import difflib, inspect, itertools, json, math, time, typing
 from pathlib import Path
-from dataclasses import asdict, field, fields
-from types import SimpleNamespace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Callable, ClassVar, NamedTuple
 
 import torch
+from torch import Tensor
 
 from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_class
 from .distilled import Checkpoint, DistilledSet, atomic_write, loop_state, read_lines
@@ -43,13 +43,15 @@ def _field_types(cls, name: str) -> tuple[type, bool]:
 _TYPE_NAMES = {bool: 'true or false', int: 'an int', float: 'a number', str: 'a string'}
 
 def check_field(cls, name: str, value):
-    "`value` checked (and ints widened to float) for field `name` of config class `cls`; a `ValueError` naming both otherwise."
+    """`value` checked (and ints widened to float) for field `name` of config class `cls`; a `ValueError` naming both
+    otherwise."""
     meta = {f.name: f.metadata for f in fields(cls)}[name]
     kind, optional = _field_types(cls, name)
     if value is None and optional: return None
     what = f"{cls.method} option {name}"
     ok = (isinstance(value, bool) if kind is bool else
-          isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else isinstance(value, kind) and not isinstance(value, bool) if kind is int else
+          isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else
+          isinstance(value, kind) and not isinstance(value, bool) if kind is int else
           isinstance(value, kind))
     if not ok: raise ValueError(f"{what} must be {_TYPE_NAMES[kind]}{' or None' if optional else ''}, got {value!r}.")
     if kind is int:
@@ -57,7 +59,8 @@ def check_field(cls, name: str, value):
         if value > 2**63 - 1: raise ValueError(f"{what} must be at most 2**63 - 1 (torch's int64), got {value}.")
     if kind is float:
         value = float(value)
-        if not (math.isfinite(value) and value > 0): raise ValueError(f"{what} must be a finite number > 0, got {value!r}.")
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{what} must be a finite number > 0, got {value!r}.")
     if meta['choices'] is not None: check_choice(what, value, meta['choices'])
     return value
 
@@ -82,7 +85,8 @@ class Config:
         unknown = [k for k in kwargs if k not in cls.keys()]
         if unknown:
             close = difflib.get_close_matches(unknown[0], cls.keys(), n=1)
-            raise ValueError(f"Unknown {cls.method} option {unknown[0]!r}{f' (did you mean {close[0]!r}?)' if close else ''}: "
+            raise ValueError(f"Unknown {cls.method} option {unknown[0]!r}"
+                             f"{f' (did you mean {close[0]!r}?)' if close else ''}: "
                              f"valid options are {', '.join(cls.keys())}.")
         return cls(**kwargs)
 
@@ -103,7 +107,8 @@ def parse_option(cls, name: str, text: str):
     else:
         try: return kind(text)
         except ValueError: pass
-    raise ValueError(f"{cls.method} option {name}={text!r}: expected {_TYPE_NAMES[kind]}{' or none' if optional else ''}.")
+    raise ValueError(f"{cls.method} option {name}={text!r}: "
+                     f"expected {_TYPE_NAMES[kind]}{' or none' if optional else ''}.")
 
 # %% ../nbs/06_engine.ipynb #87013566
 def parse_settings(cls, items # `key=value` strings, e.g. ['lr_img=0.05', 'batch_real=128']
@@ -112,7 +117,8 @@ def parse_settings(cls, items # `key=value` strings, e.g. ['lr_img=0.05', 'batch
     settings = {}
     for item in items or []:
         key, sep, text = item.partition('=')
-        if not sep or not key: raise ValueError(f"--set expects key=value items, got {item!r} (e.g. --set lr_img=0.05).")
+        if not sep or not key:
+            raise ValueError(f"--set expects key=value items, got {item!r} (e.g. --set lr_img=0.05).")
         key = cls.aliases.get(key, key)
         settings[key] = parse_option(cls, key, text)
     return settings
@@ -121,18 +127,28 @@ def parse_settings(cls, items # `key=value` strings, e.g. ['lr_img=0.05', 'batch
 def config_table(cls) -> str:
     "A markdown table of the fields of config class `cls`: name, type, default and description."
     hints = typing.get_type_hints(cls)
-    def typename(t): return ' \\| '.join(a.__name__ if a is not type(None) else 'None' for a in (typing.get_args(t) or [t]))
+    def typename(t):
+        return ' \\| '.join(a.__name__ if a is not type(None) else 'None' for a in (typing.get_args(t) or [t]))
     rows = [f"| `{f.name}` | {typename(hints[f.name])} | `{f.default!r}` | {f.metadata['doc']}"
-            + (f" ({', '.join(map(str, f.metadata['choices']))})" if f.metadata['choices'] and len(f.metadata['choices']) <= 8 else '')
+            + (f" ({', '.join(map(str, f.metadata['choices']))})"
+               if f.metadata['choices'] and len(f.metadata['choices']) <= 8 else '')
             + " |" for f in fields(cls)]
     return '\n'.join(['| option | type | default | meaning |', '|---|---|---|---|', *rows])
 
 # %% ../nbs/06_engine.ipynb #f51e8a32
-class State(SimpleNamespace):
-    """What a method's loop carries. The engine sets `real`, `cfg`, `device`, `world` (the processes, `World`) and `record` (JSON-able, snapshotted; its
-    `history` holds the loss of every iteration); `init` adds `tensors` (learned, snapshotted), `stateful` (optimisers and
-    schedulers, snapshotted), `images` (what callbacks see), optionally `shards` (tensors whose rows are split over processes)
-    and whatever else its `step` needs."""
+@dataclass(eq=False, slots=True)
+class State:
+    """What a method's loop carries: the engine's fields below. A method that keeps more subclasses it with typed fields
+    (slots: an attribute no field declares cannot be set by mistake), so its `step` shows what it uses."""
+    real: RealData                                 # the real data, on the run's device
+    cfg: Config                                    # the method's config
+    device: torch.device                           # the run's device
+    world: World                                   # the processes of the run
+    record: dict                                   # JSON-able, snapshotted; `history` holds the loss of every iteration
+    tensors: dict = field(default_factory=dict)    # name -> learned tensor (snapshotted), set by `init`
+    stateful: dict = field(default_factory=dict)   # name -> optimiser or scheduler (snapshotted), set by `init`
+    images: Tensor | None = None                   # what callbacks see, set by `init`
+    shards: dict = field(default_factory=dict)     # name -> bool mask of this process's rows of a row-split tensor
 
 class Method(NamedTuple):
     "A distillation method: name, config class, and its `init`, `step` and `result` functions."
@@ -142,7 +158,9 @@ class Method(NamedTuple):
     step: Callable | None      # step(state, iteration, generator) -> loss; None: not iterative (baselines)
     result: Callable           # result(state) -> DistilledSet
     lower: str = 'the learning rates'  # what to lower when the loss diverges
-    scalars: Callable | None = None  # scalars(state) -> dict of learned rates to log each iteration (e.g. the step size)
+    scalars: Callable | None = None  # scalars(state) -> dict of learned rates to log each iteration
+                                     # (e.g. the step size)
+    state: type = State        # the class of its state: `State`, or a subclass with the fields its `init` sets
 
 # %% ../nbs/06_engine.ipynb #974f75b1
 def pack(state: State, images: torch.Tensor, labels: torch.Tensor, # the learned images (K, C, H, W) and their labels
@@ -164,12 +182,14 @@ def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.G
     "Learnable images `(K*ipc, C, H, W)` ordered by class: random real images (`'real'`) or Gaussian noise (`'noise'`)."
     check_choice('image_init', image_init, IMAGE_INITS)
     if image_init == 'real': x = torch.cat([sample_class(real, c, ipc, generator) for c in range(real.num_classes)])
-    else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size, generator=generator).to(real.train_x.device)
+    else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size,
+                          generator=generator).to(real.train_x.device)
     return x.detach().clone().requires_grad_(True)
 
 # %% ../nbs/06_engine.ipynb #34f1639a
 class World:
-    "The processes a run is split over (this is rank `rank` of `size`) and the collectives methods use; for one process, no-ops."
+    """The processes a run is split over (this is rank `rank` of `size`) and the collectives methods use; for one
+    process, no-ops."""
     def __init__(self, rank: int = 0, size: int = 1, device='cpu'): # device: where collectives run (cuda for nccl)
         self.rank, self.size, self.device = rank, size, torch.device(device)
     def __repr__(self): return f"World(rank={self.rank}, size={self.size})"
@@ -179,7 +199,8 @@ class World:
         return self.rank == 0
 
     def share(self, n: int) -> range:
-        "This rank's contiguous block of `range(n)`; the blocks of all ranks cover it in order, their sizes differ by at most one."
+        """This rank's contiguous block of `range(n)`; the blocks of all ranks cover it in order, their sizes differ by
+        at most one."""
         return range(self.rank * n // self.size, (self.rank + 1) * n // self.size)
 
     def check_split(self, n: int, what: str, fix: str):
@@ -199,7 +220,8 @@ class World:
         return self.sum_([torch.tensor([x], dtype=torch.float64, device=self.device)])[0].item()
 
     def merge_rows(self, t: torch.Tensor, mine: torch.Tensor):
-        "Make `t` whole on every rank when each rank holds the right values only in its rows `mine` (a bool mask over dim 0)."
+        """Make `t` whole on every rank when each rank holds the right values only in its rows `mine` (a bool mask over
+        dim 0)."""
         if self.size == 1: return t
         x = t.detach()  # the same storage, outside autograd
         x.mul_(mine.view(-1, *[1] * (x.ndim - 1)).to(x))  # the others' rows to zero, then the sum
@@ -224,9 +246,10 @@ def current_world() -> World:
 
 # %% ../nbs/06_engine.ipynb #0105ea65
 def sync_shards(state: State):
-    "Make the row-sharded tensors (`state.shards`: name -> bool mask of this rank's rows) and their optimiser buffers whole on every rank."
+    """Make the row-sharded tensors (`state.shards`: name -> bool mask of this rank's rows) and their optimiser buffers
+    whole on every rank."""
     if state.world.size == 1: return
-    for name, mine in getattr(state, 'shards', {}).items():
+    for name, mine in state.shards.items():
         t = state.tensors[name]
         buffers = [v for o in state.stateful.values() if isinstance(o, torch.optim.Optimizer)
                    for v in o.state.get(t, {}).values() if isinstance(v, torch.Tensor) and v.shape == t.shape]
@@ -257,7 +280,8 @@ def _diverged(method: Method, it: int, loss: float, checkpoint: Checkpoint, star
 
 # %% ../nbs/06_engine.ipynb #dd45ebdc
 def iteration_record(method: Method, state: State, it: int, loss: float, elapsed: float) -> dict:
-    "What a run log gets after iteration `it`: loss, seconds since the loop (re)started, accuracy if evaluated now, learned rates."
+    """What a run log gets after iteration `it`: loss, seconds since the loop (re)started, accuracy if evaluated now,
+    learned rates."""
     h = state.record['history']
     rec = dict(iteration=it, loss=round(loss, 6), elapsed=round(elapsed, 3))
     if h.get('eval_iteration') and h['eval_iteration'][-1] == it: rec['acc'] = h['acc'][-1]
@@ -265,24 +289,28 @@ def iteration_record(method: Method, state: State, it: int, loss: float, elapsed
     return rec
 
 # %% ../nbs/06_engine.ipynb #587e6ead
-SYNC_EVERY = 50  # iterations between the merges of sharded tensors in a multi-process run (with every snapshot, and at the end)
+SYNC_EVERY = 50  # iterations between the merges of sharded tensors in a multi-process run
+                 # (with every snapshot, and at the end)
 
 def distill(method: Method, real: RealData, cfg: Config,
             device='auto', # 'auto' (cuda if available), 'cpu', 'cuda'
             progress: bool = True, # a progress bar (a widget in notebooks, text in terminals)
             checkpoint: Checkpoint | None = None, # snapshots for resuming (see `Checkpoint`)
-            callback=None, # called as `callback(iteration, images, loss)` after every iteration (e.g. `LiveView.update`)
+            # called as `callback(iteration, images, loss)` after every iteration (e.g. `LiveView.update`)
+            callback=None,
             log=None, # called as `log(record, images)` after every iteration, `record` a JSON-able dict (e.g. `RunLog`)
             **options # the method's run options that change no result's meaning (e.g. `compile`)
            ) -> DistilledSet:
-    "Run `method` with config `cfg` on `real`: init, then `cfg.iterations` steps, then its `DistilledSet`; split over the processes of `current_world()`."
-    if not isinstance(cfg, method.config): raise TypeError(f"{method.name} takes a {method.config.__name__}, got {type(cfg).__name__}")
+    """Run `method` with config `cfg` on `real`: init, then `cfg.iterations` steps, then its `DistilledSet`; split over
+    the processes of `current_world()`."""
+    if not isinstance(cfg, method.config):
+        raise TypeError(f"{method.name} takes a {method.config.__name__}, got {type(cfg).__name__}")
     if hasattr(cfg, 'ipc'): check_ipc(real, cfg.ipc)
     device = get_device(device)
     real = real.to(device) if real.train_x.device != device else real
     g = torch.Generator().manual_seed(cfg.seed)
     world = current_world()
-    state = State(real=real, cfg=cfg, device=device, world=world, record=dict(history=dict(loss=[])))
+    state = method.state(real=real, cfg=cfg, device=device, world=world, record=dict(history=dict(loss=[])))
     method.init(state, g, **options)
     if method.step is None:
         if checkpoint is not None and checkpoint.path is not None:
@@ -292,7 +320,8 @@ def distill(method: Method, real: RealData, cfg: Config,
     start, extra = checkpoint.restore(state.tensors, state.stateful, g)
     state.record.update(extra)
     history = state.record['history']
-    bar = progress_bar(range(start, cfg.iterations), progress and world.main, desc=method.name, initial=start, total=cfg.iterations)
+    bar = progress_bar(range(start, cfg.iterations), progress and world.main, desc=method.name, initial=start,
+                       total=cfg.iterations)
     t0 = time.time()
     for it in bar:
         loss = world.total(float(method.step(state, it, g)))  # each rank returns its share of the loss
@@ -303,7 +332,8 @@ def distill(method: Method, real: RealData, cfg: Config,
         if not world.main: continue  # rank 0 alone reports and writes
         bar.set_postfix(loss=f'{loss:.4f}', **({'acc': history['acc'][-1]} if history.get('acc') else {}))
         if callback is not None and whole: callback(it, state.images.detach(), loss)
-        if log is not None: log(iteration_record(method, state, it, loss, time.time() - t0), state.images.detach() if whole else None)
+        if log is not None:
+            log(iteration_record(method, state, it, loss, time.time() - t0), state.images.detach() if whole else None)
         checkpoint.step(it + 1, lambda: loop_state(it + 1, state.tensors, state.stateful, g, **state.record))
     sync_shards(state)
     return method.result(state)
@@ -312,7 +342,8 @@ def distill(method: Method, real: RealData, cfg: Config,
 def image_grid(images: torch.Tensor, nrow: int = 10) -> torch.Tensor:
     "A (C, H, W) grid of a set's images, each scaled to [0, 1] for display."
     from torchvision.utils import make_grid
-    return make_grid(images.detach().reshape(-1, *images.shape[-3:]).float().cpu(), nrow=nrow, normalize=True, scale_each=True)
+    return make_grid(images.detach().reshape(-1, *images.shape[-3:]).float().cpu(), nrow=nrow, normalize=True,
+                     scale_each=True)
 
 # %% ../nbs/06_engine.ipynb #4f9a43e6
 def _aside(path: Path) -> Path:
@@ -326,7 +357,8 @@ class RunLog:
                  tensorboard=None, # a folder for TensorBoard event files; None: none
                  image_every: int = 50, # iterations between image grids sent to TensorBoard
                  writer=None, # a `SummaryWriter`-like object to use instead of making one for `tensorboard`
-                 resume: bool = False # continue the log of a resumed run; else start a fresh one (an old log is kept aside)
+                 # continue the log of a resumed run; else start a fresh one (an old log is kept aside)
+                 resume: bool = False
                 ):
         self.every, self.writer = check_int('image_every', image_every), writer
         self.path, self.file, self.kept, self.offset = (Path(path) if path is not None else None), None, None, 0.0
@@ -335,15 +367,17 @@ class RunLog:
         if tensorboard is not None and writer is None:
             try: from torch.utils.tensorboard import SummaryWriter
             except ImportError:
-                raise ValueError("--tensorboard needs the tensorboard package: pip install tensorboard (or drop --tensorboard; "
-                                 "the JSON lines log is always written).") from None
+                raise ValueError("--tensorboard needs the tensorboard package: pip install tensorboard "
+                                 "(or drop --tensorboard; the JSON lines log is always written).") from None
             self.writer = SummaryWriter(str(tensorboard))
     def _open(self, start: int):
-        "Open the file at the first record: a resumed log is cut back to the iterations before `start`, its time continued."
+        """Open the file at the first record: a resumed log is cut back to the iterations before `start`, its time
+        continued."""
         if self.kept is not None:
             kept = [r for r in self.kept if isinstance(r.get('iteration'), int) and r['iteration'] < start]
             atomic_write(''.join(json.dumps(r) + '\n' for r in kept).encode(), self.path)
-            self.offset = next((r['elapsed'] for r in reversed(kept) if isinstance(r.get('elapsed'), (int, float))), 0.0)
+            self.offset = next((r['elapsed'] for r in reversed(kept)
+                                if isinstance(r.get('elapsed'), (int, float))), 0.0)
         self.file = open(self.path, 'a')
     def __call__(self, record: dict, images: torch.Tensor | None = None):
         if self.path is not None:
@@ -354,10 +388,13 @@ class RunLog:
         if self.writer is not None:
             it = record['iteration']
             for k, v in record.items():
-                if k != 'iteration' and isinstance(v, (int, float)) and not isinstance(v, bool): self.writer.add_scalar(k, v, it)
+                if k != 'iteration' and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    self.writer.add_scalar(k, v, it)
             if images is not None and it % self.every == 0: self.writer.add_image('images', image_grid(images), it)
     def close(self):
-        if self.file is not None: self.file.close(); self.file = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
         if self.writer is not None: self.writer.flush()
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
@@ -409,9 +446,9 @@ PRESETS = {
     'dm-mnist-ipc1':   Preset('dm', 'MNIST', dict(ipc=1), _MATCH_EVAL, 'DM: 89.7 ± 0.6 (Zhao & Bilen, WACV 2023)'),
     'dm-mnist-ipc10':  Preset('dm', 'MNIST', dict(ipc=10), _MATCH_EVAL, 'DM: 97.5 ± 0.1 (Zhao & Bilen, WACV 2023)'),
     'dm-fmnist-ipc1':  Preset('dm', 'FashionMNIST', dict(ipc=1), _MATCH_EVAL,
-                              "DM: 70.7 (not in the DM paper; later papers' tables, e.g. FRePo's)"),
+                              "DM: 70.7 (as later papers' tables give it; source not traced)"),
     'dm-fmnist-ipc10': Preset('dm', 'FashionMNIST', dict(ipc=10), _MATCH_EVAL,
-                              "DM: 83.5 (not in the DM paper; later papers' tables, e.g. FRePo's)"),
+                              "DM: 83.5 (as later papers' tables give it; source not traced)"),
     **{f'mtt-{d}-ipc{ipc}': Preset('mtt', ds, dict(ipc=ipc, syn_steps=50 if ipc == 1 else 30, expert_epochs=2,
                                                 max_start_epoch=2, lr_lr=1e-7 if ipc == 1 else 1e-5),
                                    dict(models=5, epochs=1000), 'MTT: no (Fashion)MNIST rows in the paper')
@@ -429,4 +466,5 @@ def presets_table() -> str:
     "The presets as a markdown table."
     rows = [f"| `{k}` | {p.method} | {p.dataset} | {', '.join(f'{a}={b}' for a, b in p.config.items())} | "
             f"{', '.join(f'{a}={b}' for a, b in p.eval.items())} | {p.paper} |" for k, p in PRESETS.items()]
-    return '\n'.join(['| preset | method | dataset | config (else the defaults) | evaluation | paper |', '|---|---|---|---|---|---|', *rows])
+    return '\n'.join(['| preset | method | dataset | config (else the defaults) | evaluation | paper |',
+                      '|---|---|---|---|---|---|', *rows])

@@ -31,12 +31,14 @@ def check_compatible(distilled: DistilledSet, real: RealData):
     got = (distilled.channels, tuple(distilled.im_size), distilled.num_classes)
     want = (real.channels, tuple(real.im_size), real.num_classes)
     if got != want:
-        raise ValueError(f"The distilled set ({distilled.dataset}: {got[0]} channels, {got[1][0]}x{got[1][1]} images, {got[2]} classes) "
-                         f"does not match dataset {real.name} ({want[0]} channels, {want[1][0]}x{want[1][1]}, {want[2]} classes): "
+        raise ValueError(f"The distilled set ({distilled.dataset}: {got[0]} channels, {got[1][0]}x{got[1][1]} images, "
+                         f"{got[2]} classes) does not match dataset {real.name} ({want[0]} channels, "
+                         f"{want[1][0]}x{want[1][1]}, {want[2]} classes): "
                          f"evaluate it on the dataset it was distilled from (--dataset {distilled.dataset}).")
 
 # %% ../nbs/07_evaluate.ipynb #de85a17d
-DATASET_FAMILY = {'MNIST5k': 'MNIST'}  # datasets that are a subset of another one, with its classes, size and normalisation
+# datasets that are a subset of another one, with its classes, size and normalisation
+DATASET_FAMILY = {'MNIST5k': 'MNIST'}
 
 def same_dataset(a: str, b: str) -> bool:
     "Whether a set distilled from dataset `a` is tested on `b` as on its own."
@@ -52,22 +54,28 @@ def renormalize(distilled: DistilledSet, mean, std) -> DistilledSet:
 
 # %% ../nbs/07_evaluate.ipynb #172cf525
 def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: bool = False) -> DistilledSet:
-    "The set ready to be tested on `real`: refused if it is another dataset's (unless allowed), re-normalised if needed."
+    """The set ready to be tested on `real`: refused if it is another dataset's (unless allowed), re-normalised if
+    needed."""
     check_compatible(distilled, real)
     if not (same_dataset(distilled.dataset, real.name) or allow_other_dataset):
-        raise ValueError(f"The set was distilled from {distilled.dataset}, not {real.name}: evaluate it on --dataset {distilled.dataset}, "
-                         f"or pass --allow_other_dataset (allow_other_dataset=True) to test it on {real.name} on purpose.")
+        raise ValueError(f"The set was distilled from {distilled.dataset}, not {real.name}: "
+                         f"evaluate it on --dataset {distilled.dataset}, "
+                         f"or pass --allow_other_dataset (allow_other_dataset=True) "
+                         f"to test it on {real.name} on purpose.")
     if (distilled.mean, distilled.std) == (tuple(map(float, real.mean)), tuple(map(float, real.std))): return distilled
     return renormalize(distilled, real.mean, real.std)
 
 # %% ../nbs/07_evaluate.ipynb #8a542cea
-_NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'), 'weight_decay': (lambda v: v >= 0, '>= 0')}
+_NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'),
+            'weight_decay': (lambda v: v >= 0, '>= 0')}
 
 def check_protocol(**protocol):
-    "Check the evaluation settings given (`evaluate_set`'s `models`, `epochs`, `seed`, `lr`, ...): a `ValueError` naming a bad one."
+    """Check the evaluation settings given (`evaluate_set`'s `models`, `epochs`, `seed`, `lr`, ...): a `ValueError`
+    naming a bad one."""
     for name in ('models', 'epochs', 'batch_size'):
         if name in protocol: check_int(name, protocol[name])
-    if 'seed' in protocol: check_int('seed', protocol['seed'], 0, 2**63 - 1 - protocol.get('models', 1))  # net i gets seed + i
+    if 'seed' in protocol:
+        check_int('seed', protocol['seed'], 0, 2**63 - 1 - protocol.get('models', 1))  # net i gets seed + i
     for name, (ok, valid) in _NUMBERS.items():
         v = protocol.get(name, 1e-3)
         if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and ok(v)):
@@ -85,83 +93,92 @@ PROTOCOLS = {  # evaluation variants papers report side by side: the labels netw
 
 def protocols_table() -> str:
     "`PROTOCOLS` as a Markdown table."
-    return '| protocol | what networks learn |\n|---|---|\n' + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items())
+    return ('| protocol | what networks learn |\n|---|---|\n'
+            + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items()))
 
 # %% ../nbs/07_evaluate.ipynb #ba5c4c3e
 def _together(together, device, net, one_by_one: bool) -> bool:
-    "Whether `evaluate_set` trains its networks at once: 'auto' on CUDA where the protocol allows; True refused where it cannot."
+    """Whether `evaluate_set` trains its networks at once: 'auto' on CUDA where the protocol allows; True refused where
+    it cannot."""
     together = {'on': True, 'off': False}.get(together, together) if isinstance(together, str) else together
     check_choice('together', together, ('auto', True, False))
     if together is False: return False
     cannot = ('knowledge distillation and learned schedules are trained one by one' if one_by_one else
-              'BatchNorm networks are trained one by one' if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules())
-              else None)
+              'BatchNorm networks are trained one by one'
+              if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules()) else None)
     if together is True and cannot: raise ValueError(f"together=True: {cannot}; use together='auto' or False.")
     return cannot is None and (together is True or device.type == 'cuda')
 
 # %% ../nbs/07_evaluate.ipynb #4e22eb9e
-def evaluate_set(distilled: DistilledSet, real: RealData,
-                 arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
-                 models: int = 5, # how many fresh networks to train and test
-                 epochs: int = 300, # training epochs of the standard protocol (ignored for scheduled sets)
-                 seed: int = 0, # network i is initialised with seed + i
-                 augment='auto', # DSA strategy name, 'dc', a callable, None, or 'auto': the set's `info['eval_augment']`
-                 lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
-                 device=None, progress: bool = False,
-                 compile='auto', # train and test via `torch.compile`: True, False, or 'auto' (`use_compile`: from 200 steps per network)
-                 together='auto', # train the networks at once (`train_together`): True, False, or 'auto' (on CUDA, where it applies)
-                 allow_other_dataset: bool = False, # test a set on a dataset other than its own (its images re-normalised)
-                 protocol: str = 'auto', # one of `PROTOCOLS`: which labels, with or without augmentation
-                 teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher` on `real` (seed `seed + models`)
-                 teacher_epochs: int = 10, temperature: float = 4.0 # `kd`: the teacher's training epochs; the softening
-                ) -> dict:
+def evaluate_set(
+    distilled: DistilledSet, real: RealData,
+    arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
+    models: int = 5, # how many fresh networks to train and test
+    epochs: int = 300, # training epochs of the standard protocol (ignored for scheduled sets)
+    seed: int = 0, # network i is initialised with seed + i
+    augment='auto', # DSA strategy name, 'dc', a callable, None, or 'auto': the set's `info['eval_augment']`
+    lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
+    device=None, progress: bool = False,
+    compile='auto', # train and test via `torch.compile`: True, False, or 'auto' (`use_compile`)
+    together='auto', # train the networks at once (`train_together`): True, False, or 'auto' (on CUDA, where it applies)
+    allow_other_dataset: bool = False, # test a set on a dataset other than its own (its images re-normalised)
+    protocol: str = 'auto', # one of `PROTOCOLS`: which labels, with or without augmentation
+    teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher` on `real` (seed `seed + models`)
+    teacher_epochs: int = 10, temperature: float = 4.0 # `kd`: the teacher's training epochs; the softening
+) -> dict:
     "Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%)."
     distilled = check_dataset(distilled, real, allow_other_dataset)
     check_choice('evaluation protocol', protocol, PROTOCOLS)
     labels, with_aug = protocol.split('+')[0], protocol.endswith('+aug')
     if augment == 'auto': augment = distilled.info.get('eval_augment')
     if protocol != 'auto': augment = (augment or dsa_strategy(real.name)) if with_aug else None
-    check_protocol(models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
+    check_protocol(models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum,
+                   weight_decay=weight_decay)
     if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}.")
     arch = arch or distilled.arch or 'ConvNet'
     device = get_device(device or 'auto')
-    scheduled = distilled.is_scheduled and protocol == 'auto'  # other protocols train DD images with the standard protocol
+    # other protocols train DD images with the standard protocol
+    scheduled = distilled.is_scheduled and protocol == 'auto'
     from_init = scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
     steps = 0 if scheduled else epochs * math.ceil(len(distilled.images) / batch_size)  # per network
-    extra, fwd = {}, Forward(use_compile(compile, steps))
+    extra, fwd = {}, Forward(use_compile(compile, steps, 'train_aug' if augment else 'train'))
     world = current_world()  # under torchrun each process trains its block of the networks
     # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
     mine = list(world.share(models))
-    nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i, weight_init=weight_init).to(device) for i in mine]
+    nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i,
+                        weight_init=weight_init).to(device) for i in mine]
     gens = [torch.Generator().manual_seed(seed + i) for i in mine]  # network i: its batches and augmentation draws
-    at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size), labels == 'kd' or scheduled)
+    at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size),
+                        labels == 'kd' or scheduled)
     if labels == 'kd':
-        extra['teacher'] = 'given' if teacher is not None else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}'
+        extra['teacher'] = ('given' if teacher is not None
+                            else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}')
         if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
         teacher = teacher.to(device).eval()
         extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
     if at_once and nets:  # (a process may have no networks of its own)
-        train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum, weight_decay,
-                       gens, [augmenter(augment, g) for g in gens])
+        train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum,
+                       weight_decay, gens, [augmenter(augment, g) for g in gens])
     else:
-        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}'):  # in logs: a line per network
+        # in logs: a line per network
+        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}'):
             if from_init: net.load_state_dict(distilled.init_state)
             if scheduled: train_scheduled(net, distilled, device)
             else: train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
-                            weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device, forward=fwd,
-                            teacher=teacher if labels == 'kd' else None, temperature=temperature)
+                            weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device,
+                            forward=fwd, teacher=teacher if labels == 'kd' else None, temperature=temperature)
     accs = world.gather([test_accuracy(net, real.test_x, real.test_y, forward=fwd) for net in nets])
     t = torch.tensor(accs)
     settings = dict(models=models, seed=seed) if scheduled else dict(
-        models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
-        augment=augment if augment is None or isinstance(augment, str) else repr(augment))
+        models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum,
+        weight_decay=weight_decay, augment=augment if augment is None or isinstance(augment, str) else repr(augment))
     if labels == 'kd': settings.update(temperature=temperature, teacher=extra.pop('teacher'))
-    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch, dataset=real.name,
-                protocol=protocol, settings=settings, **extra)
+    return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch,
+                dataset=real.name, protocol=protocol, settings=settings, **extra)
 
 # %% ../nbs/07_evaluate.ipynb #9848a878
 @dataclass(frozen=True)
@@ -172,7 +189,8 @@ class RandomConfig(Config):
     seed: int = option(0, "seeds the draw", minimum=0)
 
 def _random_init(state, g): state.images = sample_balanced(state.real, state.cfg.ipc, g)[0]
-def _baseline_result(state) -> DistilledSet: return pack(state, state.images, class_labels(state.real.num_classes, state.cfg.ipc))
+def _baseline_result(state) -> DistilledSet:
+    return pack(state, state.images, class_labels(state.real.num_classes, state.cfg.ipc))
 
 RANDOM = Method('random', RandomConfig, _random_init, None, _baseline_result)
 
@@ -225,14 +243,16 @@ class KMeansConfig(RandomConfig):
 
 def _kmeans_init(state, g):
     real, cfg = state.real, state.cfg
-    centres = [kmeans(real.train_x[idx.to(real.train_x.device)].flatten(1), cfg.ipc, g, cfg.iterations) for idx in real.indices_class]
+    centres = [kmeans(real.train_x[idx.to(real.train_x.device)].flatten(1), cfg.ipc, g, cfg.iterations)
+               for idx in real.indices_class]
     state.images = torch.cat(centres).view(-1, *real.train_x.shape[1:])
 
 KMEANS = Method('kmeans', KMeansConfig, _kmeans_init, None, _baseline_result)
 
 def distill_kmeans(real: RealData, ipc: int = 1, seed: int = 0, iterations: int = 50) -> DistilledSet:
     "Baseline: `ipc` k-means centroids per class."
-    return distill(KMEANS, real, KMeansConfig(ipc=ipc, seed=seed, iterations=iterations), device=real.train_x.device, progress=False)
+    return distill(KMEANS, real, KMeansConfig(ipc=ipc, seed=seed, iterations=iterations), device=real.train_x.device,
+                   progress=False)
 
 # %% ../nbs/07_evaluate.ipynb #45f04409
 @delegates(evaluate_set)
@@ -247,11 +267,13 @@ def evaluate_archs(distilled: DistilledSet, real: RealData, archs, # architectur
 def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed: int = 0, device=None,
                   compile='auto' # torch.compile its training: True, False or 'auto' (`use_compile`)
                  ) -> torch.nn.Module:
-    "A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd` teacher."
+    """A network trained on the real training data (the evaluation's SGD, the dataset's DSA augmentation): the `kd`
+    teacher."""
     check_int('teacher epochs', epochs)
     device = get_device(device or 'auto')
     net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed).to(device)
     g = torch.Generator().manual_seed(seed)
     train_net(net, real.train_x, real.train_y, epochs, generator=g, augment=augmenter(dsa_strategy(real.name), g),
-              device=device, forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256))))
+              device=device,
+              forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256), 'train_aug')))
     return net.eval()

@@ -14,8 +14,8 @@ from fastcore.basics import patch
 
 from .data import check_choice
 from .distilled import DistilledSet
-from .figures import (class_caption, images_png, loss_curve_png, recorded_lines, step_caption, step_lrs,
-                                          summary)
+from .figures import (class_caption, images_png, loss_curve_png, recorded_lines, step_caption,
+                                          step_lrs, summary)
 
 # %% auto #0
 __all__ = ['Explorer', 'browse', 'LiveView']
@@ -24,14 +24,18 @@ __all__ = ['Explorer', 'browse', 'LiveView']
 def _sources(source) -> dict:
     "name -> DistilledSet or path, from a set, a .pt file or a folder of .pt files."
     if isinstance(source, DistilledSet): return {f"{source.method} · {source.dataset}": source}
-    if not isinstance(source, (str, Path)): raise TypeError(f"source must be a DistilledSet, a .pt file or a folder, got {type(source).__name__}")
+    if not isinstance(source, (str, Path)):
+        raise TypeError(f"source must be a DistilledSet, a .pt file or a folder, got {type(source).__name__}")
     path = Path(source)
     if path.is_dir():
         files = sorted(path.glob('*.pt'))
-        if not files: raise FileNotFoundError(f"no .pt files in folder {path}: save sets there with DistilledSet.save or dd_distill --out")
+        if not files:
+            raise FileNotFoundError(f"no .pt files in folder {path}: "
+                                    "save sets there with DistilledSet.save or dd_distill --out")
         return {f.name: f for f in files}
     if path.is_file(): return {path.name: path}
-    raise FileNotFoundError(f"{source} is neither a file nor a folder: pass a DistilledSet, a .pt file or a folder of .pt files")
+    raise FileNotFoundError(f"{source} is neither a file nor a folder: "
+                            "pass a DistilledSet, a .pt file or a folder of .pt files")
 
 # %% ../nbs/11_explore.ipynb #b1076cff
 class Explorer(widgets.VBox):
@@ -50,8 +54,10 @@ class Explorer(widgets.VBox):
         self.class_box = widgets.VBox([self.class_slider, self.class_caption, self.class_image])
         self.step_box = widgets.VBox([self.step_slider, self.step_caption, self.step_image])
         self.files.layout.display = None if len(self.sets) > 1 else 'none'
-        self.children = [self.files, self.summary, self.message, widgets.HBox([self.class_box, self.step_box]), self.curve]
-        for w, show in ((self.files, self._show_file), (self.class_slider, self._show_class), (self.step_slider, self._show_step)):
+        self.children = [self.files, self.summary, self.message, widgets.HBox([self.class_box, self.step_box]),
+                         self.curve]
+        for w, show in ((self.files, self._show_file), (self.class_slider, self._show_class),
+                        (self.step_slider, self._show_step)):
             w.observe(lambda change, show=show: None if self._quiet else show(), 'value')
         self._show_file()
 
@@ -71,13 +77,18 @@ def _show_file(self: Explorer):
         for w in (self.class_box, self.step_box, self.curve): _show(w, False)
         return
     self.distilled, self.message.value = d, ''
-    self.summary.value = f"<b>{html.escape(summary(d))}</b>" + ''.join(f"<br>recorded: {html.escape(l)}" for l in recorded_lines(d))
+    self.summary.value = (f"<b>{html.escape(summary(d))}</b>"
+                          + ''.join(f"<br>recorded: {html.escape(l)}" for l in recorded_lines(d)))
     self._quiet = True
     self.class_slider.max, self.step_slider.max = d.num_classes - 1, d.steps - 1
     self._quiet = False
     history = d.info.get('history') or {}
-    if history.get('loss'): self.curve.value = loss_curve_png(history['loss'], accs=list(zip(history.get('eval_iteration', []), history.get('acc', []))))
-    _show(self.class_box, True); _show(self.step_box, d.is_scheduled); _show(self.curve, bool(history.get('loss')))
+    if history.get('loss'):
+        self.curve.value = loss_curve_png(history['loss'],
+                                          accs=list(zip(history.get('eval_iteration', []), history.get('acc', []))))
+    _show(self.class_box, True)
+    _show(self.step_box, d.is_scheduled)
+    _show(self.curve, bool(history.get('loss')))
     self._show_class()
     if d.is_scheduled: self._show_step()
 
@@ -88,9 +99,10 @@ def select_file(self: Explorer, name: str # a file name from `self.files.options
     check_choice('file', name, self.sets)
     self.files.value = name   # the observer shows it
 
-# %% ../nbs/11_explore.ipynb #e796edbe
+# %% ../nbs/11_explore.ipynb #4bf613d5
 def _check_loaded(ex: Explorer):
-    if ex.distilled is None: raise ValueError(f"no set is shown: {ex.files.value!r} could not be read (see the message line)")
+    if ex.distilled is None:
+        raise ValueError(f"no set is shown: {ex.files.value!r} could not be read (see the message line)")
 
 @patch
 def _show_class(self: Explorer):
@@ -106,6 +118,7 @@ def _show_class(self: Explorer):
     self.class_caption.value = class_caption(d, c)
     self.class_image.value = images_png(x, d.mean, d.std, nrow, titles, size=self.size) if len(x) else b''
 
+# %% ../nbs/11_explore.ipynb #302fe58e
 @patch
 def select_class(self: Explorer, c: int # class index, in [0, num_classes)
                 ):
@@ -115,6 +128,7 @@ def select_class(self: Explorer, c: int # class index, in [0, num_classes)
         raise ValueError(f"class {c!r} out of range: expected an int in [0, num_classes={self.distilled.num_classes})")
     self.class_slider.value = c
 
+# %% ../nbs/11_explore.ipynb #bae18c23
 @patch
 def _show_step(self: Explorer):
     "Draw the selected inner step's images and learned step sizes."
@@ -125,6 +139,7 @@ def _show_step(self: Explorer):
     self.step_caption.value = step_caption(d, s)
     self.step_image.value = images_png(x[order], d.mean, d.std, min(len(x), 10), size=self.size * .6)
 
+# %% ../nbs/11_explore.ipynb #4f95e223
 @patch
 def select_step(self: Explorer, s: int # inner step, in [0, steps)
                ):
@@ -175,7 +190,8 @@ def update(self: LiveView, iteration: int, # the loop's iteration
            acc: float | None = None # test accuracy (%), when evaluated
           ) -> bool:
     "Record one iteration and update the status line; redraw the pictures if due. Returns whether it redrew."
-    self.iterations.append(int(iteration)); self.losses.append(float(loss))
+    self.iterations.append(int(iteration))
+    self.losses.append(float(loss))
     if acc is not None: self.accs.append((int(iteration), float(acc)))
     self._images, self._pending = images.detach(), self._pending + 1
     last_acc = f" · test acc. {self.accs[-1][1]:.1f} % (iteration {self.accs[-1][0]})" if self.accs else ""

@@ -40,8 +40,10 @@ def images_png(x: Tensor, mean, std, # normalised images (..., C, H, W), leading
 # %% ../nbs/09d_figures.ipynb #4ffedac9
 def step_lrs(distilled: DistilledSet, s: int) -> list[float]:
     "The learned step sizes of inner step `s`, one per epoch."
-    if not distilled.is_scheduled: raise ValueError(f"this {distilled.method} set has no step schedule (lrs is None): only DD sets have steps")
-    if not (isinstance(s, int) and 0 <= s < distilled.steps): raise ValueError(f"step {s!r} out of range: expected an int in [0, steps={distilled.steps})")
+    if not distilled.is_scheduled:
+        raise ValueError(f"this {distilled.method} set has no step schedule (lrs is None): only DD sets have steps")
+    if not (isinstance(s, int) and 0 <= s < distilled.steps):
+        raise ValueError(f"step {s!r} out of range: expected an int in [0, steps={distilled.steps})")
     return distilled.lrs.view(distilled.epochs, distilled.steps)[:, s].tolist()
 
 def step_caption(distilled: DistilledSet, s: int) -> str:
@@ -53,7 +55,8 @@ def grid_layout(distilled: DistilledSet) -> tuple[Tensor, int, list[str] | None]
     y = distilled.hard_labels.cpu()
     if distilled.is_scheduled and distilled.step_index is not None:
         order = torch.argsort(distilled.step_index.cpu() * distilled.num_classes + y, stable=True)
-        return distilled.images[order], len(y) // distilled.steps, [step_caption(distilled, s) for s in range(distilled.steps)]
+        return (distilled.images[order], len(y) // distilled.steps,
+                [step_caption(distilled, s) for s in range(distilled.steps)])
     order, nrow = distilled.class_order(), distilled.ipc if distilled.ipc > 1 else min(len(y), 10)
     return distilled.images[order], nrow, [str(c) for c in y[order][::nrow].tolist()] if nrow == distilled.ipc else None
 
@@ -61,7 +64,8 @@ def grid_png(distilled: DistilledSet, size: float = 0.4, # inches per image
              dpi: int = 72) -> bytes:
     "PNG bytes of the whole set (see `grid_layout`), titled with its method and dataset."
     x, nrow, titles = grid_layout(distilled)
-    return images_png(x, distilled.mean, distilled.std, nrow, titles, f"{distilled.method} · {distilled.dataset} · {len(x)} images", size, dpi)
+    return images_png(x, distilled.mean, distilled.std, nrow, titles,
+                      f"{distilled.method} · {distilled.dataset} · {len(x)} images", size, dpi)
 
 # %% ../nbs/09d_figures.ipynb #d927227e
 def loss_curve_png(losses, # loss per recorded iteration
@@ -72,11 +76,14 @@ def loss_curve_png(losses, # loss per recorded iteration
     fig = Figure(figsize=figsize)
     ax = fig.add_subplot()
     ax.plot(list(range(len(losses))) if iterations is None else list(iterations), list(losses), lw=.8)
-    ax.set_xlabel('iteration', fontsize=8); ax.set_ylabel('loss', fontsize=8); ax.tick_params(labelsize=7)
+    ax.set_xlabel('iteration', fontsize=8)
+    ax.set_ylabel('loss', fontsize=8)
+    ax.tick_params(labelsize=7)
     if accs:
         its, acc = zip(*accs)
         ax2 = ax.twinx()
-        ax2.plot(its, acc, 'o-', color='C1', ms=3, lw=.8); ax2.set_ylabel('test acc. (%)', color='C1', fontsize=8)
+        ax2.plot(its, acc, 'o-', color='C1', ms=3, lw=.8)
+        ax2.set_ylabel('test acc. (%)', color='C1', fontsize=8)
         ax2.tick_params(labelsize=7)
     return fig_png(fig, dpi)
 
@@ -100,7 +107,8 @@ def class_caption(distilled: DistilledSet, c: int) -> str:
     return text + f"soft labels, p({c}) = " + ', '.join(f'{v:.2f}' for v in p.tolist()) + f" (mean {p.mean():.2f})"
 
 def recorded_lines(distilled: DistilledSet) -> list[str]:
-    "One line per evaluation recorded in the set (`dd_eval --record`): architecture, protocol, accuracy, budget, dataset."
+    """One line per evaluation recorded in the set (`dd_eval --record`): architecture, protocol, accuracy, budget,
+    dataset."""
     def line(r):
         s = r.get('settings', {})
         budget = f"{s['epochs']} epochs" if s.get('epochs') else 'its schedule'
@@ -111,7 +119,8 @@ def recorded_lines(distilled: DistilledSet) -> list[str]:
 def _last_record(ds: DistilledSet) -> tuple:
     "(mean, std, label) of the last evaluation recorded in `ds`; NaN when it has none."
     ev = ds.info.get('evaluations', [])
-    return (ev[-1]['mean'], ev[-1]['std'], f"{ev[-1]['arch']} {ev[-1]['protocol']}") if ev else (math.nan, 0, 'not evaluated')
+    return ((ev[-1]['mean'], ev[-1]['std'], f"{ev[-1]['arch']} {ev[-1]['protocol']}") if ev
+            else (math.nan, 0, 'not evaluated'))
 
 def compare_png(sets: dict, # name -> DistilledSet, each with a recorded evaluation
                 size: float = 0.35, dpi: int = 100) -> bytes:
@@ -127,7 +136,8 @@ def compare_png(sets: dict, # name -> DistilledSet, each with a recorded evaluat
     ax = fig.add_subplot(gs[1, :])
     ax.bar(range(n), [a[0] for a in accs], yerr=[a[1] for a in accs], capsize=4, color='tab:blue')
     for k, (mean, std, _) in enumerate(accs):
-        ax.text(k, (0 if math.isnan(mean) else mean) + std + 1, 'n/a' if math.isnan(mean) else f"{mean:.1f}", ha='center', fontsize=8)
+        ax.text(k, (0 if math.isnan(mean) else mean) + std + 1, 'n/a' if math.isnan(mean) else f"{mean:.1f}",
+                ha='center', fontsize=8)
     ax.set_xticks(range(n), [f"{name}\n{a[2]}" for name, a in zip(sets, accs)], fontsize=7)
     ax.set_ylabel('test acc. (%)')
     ax.set_ylim(0, 105)

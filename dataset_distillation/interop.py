@@ -35,10 +35,11 @@ class SetDataset(Dataset):
 @patch
 def as_dataset(self: DistilledSet, transform=None # applied to each image
               ) -> SetDataset:
-    "A `torch.utils.data.Dataset` of `(image, label)` pairs (soft labels as probabilities), normalised as the set's dataset."
+    """A `torch.utils.data.Dataset` of `(image, label)` pairs (soft labels as probabilities), normalised as the set's
+    dataset."""
     return SetDataset(self, transform)
 
-# %% ../nbs/09e_interop.ipynb #d0c05801
+# %% ../nbs/09e_interop.ipynb #5921180f
 FOLDER_FORMAT, TENSORS_FORMAT = 'dataset_distillation.folder', 'dataset_distillation.tensors'
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -48,6 +49,7 @@ def _meta(ds: DistilledSet) -> dict:
                 arch=ds.arch, seed=ds.seed, config=ds.config, steps=ds.steps, epochs=ds.epochs,
                 info={k: v for k, v in ds.info.items() if k != 'history'})
 
+# %% ../nbs/09e_interop.ipynb #59d3fc46
 def _write_folder(out, write):
     "Create the folder `out` whole or not at all: `write(tmp)` fills a temporary sibling, which is then renamed."
     out = Path(out)
@@ -64,6 +66,7 @@ def _write_folder(out, write):
         raise
     return out
 
+# %% ../nbs/09e_interop.ipynb #f51c6447
 def to_uint8(ds: DistilledSet) -> tuple[np.ndarray, float]:
     "The images as 8-bit pixels (K, H, W, C) and the fraction of pixel values clipped to [0, 1] on the way."
     x = ds.images.detach().cpu().float()
@@ -72,6 +75,7 @@ def to_uint8(ds: DistilledSet) -> tuple[np.ndarray, float]:
     clipped = ((pix < 0) | (pix > 1)).float().mean().item()
     return (denormalize(x, ds.mean, ds.std) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), clipped
 
+# %% ../nbs/09e_interop.ipynb #6d2f27fd
 def export_folder(ds: DistilledSet, out) -> Path:
     "Write `ds` as an `ImageFolder` tree under the new folder `out`: class folders of PNGs plus `distilled.json`."
     from PIL import Image as PILImage
@@ -108,9 +112,14 @@ def dataset_spec(dataset: str) -> tuple:
 
 def _check_fit(what: str, x: Tensor, dataset: str, n_classes: int):
     c, size, nc, _, _ = dataset_spec(dataset)
-    if x.shape[1] != c: raise ValueError(f"{what} has {x.shape[1]}-channel images, but {dataset} has {c}: convert them, or name the right --dataset.")
-    if tuple(x.shape[2:]) != size: raise ValueError(f"{what} has {x.shape[2]}x{x.shape[3]} images, but {dataset} has {size[0]}x{size[1]}: resize them, or name the right --dataset.")
-    if n_classes != nc: raise ValueError(f"{what} has {n_classes} classes, but {dataset} has {nc}: name the right --dataset.")
+    if x.shape[1] != c:
+        raise ValueError(f"{what} has {x.shape[1]}-channel images, but {dataset} has {c}: "
+                         "convert them, or name the right --dataset.")
+    if tuple(x.shape[2:]) != size:
+        raise ValueError(f"{what} has {x.shape[2]}x{x.shape[3]} images, but {dataset} has {size[0]}x{size[1]}: "
+                         "resize them, or name the right --dataset.")
+    if n_classes != nc:
+        raise ValueError(f"{what} has {n_classes} classes, but {dataset} has {nc}: name the right --dataset.")
 
 # %% ../nbs/09e_interop.ipynb #e954ef53
 _NONE = type(None)
@@ -119,18 +128,31 @@ _META_TYPES = dict(format=(str,), version=(int,), dataset=(str,), num_classes=(i
                    info=(dict,), files=(list,), clipped=(float, int), labels=(list, _NONE), lrs=(list, _NONE),
                    step_index=(list, _NONE), normalized=(bool,), scheduled=(bool,))
 
-def _read_meta(path: Path, fmt: str) -> dict:
-    "A folder's description (`distilled.json`, `meta.json`), checked: our format tag, and every known field of its type."
+def _read_meta(path: Path, fmt: str,
+               required: tuple = () # fields it must have
+              ) -> dict:
+    """A folder's description (`distilled.json`, `meta.json`), checked: our format tag, the `required` fields, and every
+    known field of its type."""
     meta = read_document(path, 'set description')
     if meta.get('format') != fmt:
         raise ValueError(f"{path} is not a dataset_distillation description (format {meta.get('format')!r}, expected "
                          f"{fmt!r}): remove it and name the dataset (--dataset NAME).")
+    missing = [k for k in required if k not in meta]
+    if missing: raise ValueError(f"{path}: the description lacks {', '.join(missing)}: the folder is damaged.")
     for k, v in meta.items():
         want = _META_TYPES.get(k, (object,))
         if not isinstance(v, want) or (isinstance(v, bool) and bool not in want):
             raise ValueError(f"{path}: field {k!r} must be {' or '.join(t.__name__ for t in want)}; "
                              f"got {type(v).__name__} {v!r:.40}")
     return meta
+
+def _meta_tensor(meta: dict, key: str, path: Path, dtype=None) -> Tensor | None:
+    "The list `meta[key]` as a tensor (None when absent); refused with the field's name when it is not one."
+    if meta.get(key) is None: return None
+    try: return torch.tensor(meta[key], dtype=dtype)
+    except (TypeError, ValueError, RuntimeError) as e:
+        reason = ' '.join(str(e).split())[:80]
+        raise ValueError(f"{path}: field {key!r} is not a list of numbers of one shape ({reason})") from None
 
 def _member(folder: Path, name: str) -> Path:
     "The file `name` in `folder`; refused if absolute, climbing out with `..`, or leading out through a symbolic link."
@@ -150,12 +172,13 @@ def _read_pixels(path: Path, dataset: str) -> np.ndarray:
                          f"channel{'s' if channels > 1 else ''}: convert the images, or name the right --dataset.")
     return x
 
-# %% ../nbs/09e_interop.ipynb #94264c8c
+# %% ../nbs/09e_interop.ipynb #6ff55e3f
 def _scan_folder(folder: Path, nc: int, dataset: str) -> tuple[list, list]:
     "Files and class indices of another tool's `ImageFolder` tree: class folders in sorted order, each with images."
     classes = sorted(e.name for e in os.scandir(folder) if e.is_dir() and not e.name.startswith('.'))
     if len(classes) != nc:
-        raise ValueError(f"{folder} has {len(classes)} class folders, but {dataset} has {nc} classes: name the right --dataset.")
+        raise ValueError(f"{folder} has {len(classes)} class folders, but {dataset} has {nc} classes: "
+                         "name the right --dataset.")
     files, labels = [], []
     for i, c in enumerate(classes):
         mine = [f'{c}/{f}' for f in sorted(os.listdir(_member(folder, c))) if f.lower().endswith(IMAGE_EXTENSIONS)]
@@ -163,17 +186,22 @@ def _scan_folder(folder: Path, nc: int, dataset: str) -> tuple[list, list]:
         files, labels = files + mine, labels + [i] * len(mine)
     return files, labels
 
-def import_folder(folder, dataset: str | None = None # the dataset the images are of; default: the one `distilled.json` names
+# %% ../nbs/09e_interop.ipynb #c4019010
+def import_folder(folder,
+                  dataset: str | None = None # the dataset the images are of; default: the one `distilled.json` names
                  ) -> DistilledSet:
     "A `DistilledSet` from an `ImageFolder` tree (ours, with `distilled.json`, or another tool's)."
     folder = Path(folder)
     if not folder.is_dir(): raise ValueError(f"{folder} is not a folder: give the folder holding the class folders.")
     meta_path = folder / 'distilled.json'
-    meta = _read_meta(meta_path, FOLDER_FORMAT) if meta_path.is_file() else {}
-    if dataset and meta and dataset != meta['dataset'] and not (dataset in ('MNIST', 'MNIST5k') and meta['dataset'] in ('MNIST', 'MNIST5k')):
-        raise ValueError(f"{folder} holds a {meta['dataset']} set (distilled.json), not {dataset}: drop --dataset or name {meta['dataset']}.")
+    meta = _read_meta(meta_path, FOLDER_FORMAT, ('dataset', 'files')) if meta_path.is_file() else {}
+    if (dataset and meta and dataset != meta['dataset']
+            and not (dataset in ('MNIST', 'MNIST5k') and meta['dataset'] in ('MNIST', 'MNIST5k'))):
+        raise ValueError(f"{folder} holds a {meta['dataset']} set (distilled.json), not {dataset}: "
+                         f"drop --dataset or name {meta['dataset']}.")
     dataset = dataset or meta.get('dataset')
-    if dataset is None: raise ValueError(f"{folder} has no distilled.json: say which dataset the images are of (--dataset NAME).")
+    if dataset is None:
+        raise ValueError(f"{folder} has no distilled.json: say which dataset the images are of (--dataset NAME).")
     nc, mean, std = dataset_spec(dataset)[2:]
     if meta:
         files = meta['files']
@@ -182,17 +210,20 @@ def import_folder(folder, dataset: str | None = None # the dataset the images ar
                 raise ValueError(f"{meta_path}: file {f!r} is not CLASS/NAME (a class number, then a file name).")
         labels = [int(Path(f).parts[0]) for f in files]
     else: files, labels = _scan_folder(folder, nc, dataset)
+    if not files: raise ValueError(f"{folder}: no images to import (an empty file list).")
     for f in files:
-        if not _member(folder, f).is_file(): raise ValueError(f"{folder / f} is missing (listed in distilled.json): the folder is incomplete.")
+        if not _member(folder, f).is_file():
+            raise ValueError(f"{folder / f} is missing (listed in distilled.json): the folder is incomplete.")
     x = torch.from_numpy(np.stack([_read_pixels(folder / f, dataset) for f in files])).permute(0, 3, 1, 2)
     _check_fit(str(folder), x, dataset, meta.get('num_classes', nc))
     images = (x - torch.tensor(mean).view(1, -1, 1, 1)) / torch.tensor(std).view(1, -1, 1, 1)
-    labels = torch.tensor(meta['labels'], dtype=torch.float32) if meta.get('labels') is not None else torch.tensor(labels)
-    return DistilledSet(images=images, labels=labels, num_classes=nc, mean=tuple(mean), std=tuple(std), dataset=dataset,
+    soft = _meta_tensor(meta, 'labels', meta_path, torch.float32)
+    return DistilledSet(images=images, labels=torch.tensor(labels) if soft is None else soft, num_classes=nc,
+                        mean=tuple(mean), std=tuple(std), dataset=dataset,
                         method=meta.get('method', 'imported'), config=meta.get('config', {}), seed=meta.get('seed'),
-                        arch=meta.get('arch'), lrs=None if meta.get('lrs') is None else torch.tensor(meta['lrs']),
+                        arch=meta.get('arch'), lrs=_meta_tensor(meta, 'lrs', meta_path),
                         steps=meta.get('steps', 1), epochs=meta.get('epochs', 1),
-                        step_index=None if meta.get('step_index') is None else torch.tensor(meta['step_index']),
+                        step_index=_meta_tensor(meta, 'step_index', meta_path),
                         info=dict(meta.get('info', {}), imported_from=f'folder ({len(files)} images)'))
 
 # %% ../nbs/09e_interop.ipynb #166557b2
@@ -209,14 +240,16 @@ def _save_tensor(obj, path: Path):
     path.write_bytes(buf.getvalue())
 
 def export_tensors(ds: DistilledSet, out) -> Path:
-    "Write `ds` as plain tensor files (`images.pt`, `labels.pt`, `lrs.pt`, `init_state.pt`) and `meta.json` in the new folder `out`."
+    """Write `ds` as plain tensor files (`images.pt`, `labels.pt`, `lrs.pt`, `init_state.pt`) and `meta.json` in the new
+    folder `out`."""
     lrs = ds.lrs if ds.lrs is not None else torch.tensor([ds.info['syn_lr']]) if 'syn_lr' in ds.info else None
     def write(tmp):
         _save_tensor(ds.images.detach().cpu().clone(), tmp / 'images.pt')
         _save_tensor(ds.labels.cpu().clone(), tmp / 'labels.pt')
         if lrs is not None: _save_tensor(lrs.cpu().clone(), tmp / 'lrs.pt')
         if ds.step_index is not None: _save_tensor(ds.step_index.cpu().clone(), tmp / 'step_index.pt')
-        if ds.init_state is not None: _save_tensor({k: v.cpu().clone() for k, v in ds.init_state.items()}, tmp / 'init_state.pt')
+        if ds.init_state is not None:
+            _save_tensor({k: v.cpu().clone() for k, v in ds.init_state.items()}, tmp / 'init_state.pt')
         (tmp / 'meta.json').write_text(json.dumps(dict(format=TENSORS_FORMAT, version=1, normalized=True,
                                                        scheduled=ds.lrs is not None, **_meta(ds)), indent=1))
     return _write_folder(out, write)
@@ -227,24 +260,28 @@ def to_tensors(self: DistilledSet, out) -> Path:
     "Write the set as plain tensor files (`export_tensors`)."
     return export_tensors(self, out)
 
-# %% ../nbs/09e_interop.ipynb #00a63f75
+# %% ../nbs/09e_interop.ipynb #256ca9ec
 def _pixel_images(x: Tensor, path: Path, mean, std) -> Tensor:
     "Images given as pixel values in [0, 1], normalised; refused when their values show they are normalised already."
     lo, hi = x.min().item(), x.max().item()
     if lo < -1e-6 or hi > 1 + 1e-6:
-        raise ValueError(f"{path} is said to hold pixel values in [0, 1] (meta.json's normalized: false, or --raw_pixels), but its "
-                         f"values range over [{lo:.3g}, {hi:.3g}]: they look normalised already; drop the claim.")
+        raise ValueError(f"{path} is said to hold pixel values in [0, 1] (meta.json's normalized: false, or "
+                         f"--raw_pixels), but its values range over [{lo:.3g}, {hi:.3g}]: "
+                         "they look normalised already; drop the claim.")
     return (x - torch.tensor(mean).view(1, -1, 1, 1)) / torch.tensor(std).view(1, -1, 1, 1)
 
+# %% ../nbs/09e_interop.ipynb #fbe24155
 def _step_sizes(path: Path) -> Tensor:
     "`lrs.pt`: learned step sizes, positive and finite, checked here so the set is never refused later."
     lrs = read_record(path, 'tensor')
     if not (isinstance(lrs, Tensor) and lrs.is_floating_point() and lrs.ndim <= 1 and lrs.numel() >= 1):
-        raise ValueError(f"{path} must hold step sizes, a 1-D float tensor; got {type(lrs).__name__} {tuple(getattr(lrs, 'shape', ()))}.")
+        raise ValueError(f"{path} must hold step sizes, a 1-D float tensor; "
+                         f"got {type(lrs).__name__} {tuple(getattr(lrs, 'shape', ()))}.")
     if not (torch.isfinite(lrs).all() and (lrs > 0).all()):
         raise ValueError(f"{path}: step sizes must be positive and finite; got {lrs.flatten()[:5].tolist()}.")
     return lrs.flatten().float()
 
+# %% ../nbs/09e_interop.ipynb #257edd34
 def _optional(path: Path):
     "The tensors in `path`, through `read_record`, or None when there is no such file."
     return read_record(path, 'tensor') if path.is_file() else None
@@ -258,23 +295,30 @@ def import_tensors(folder, dataset: str | None = None, # the dataset; default: t
         raise ValueError(f"{folder} needs images.pt and labels.pt: the tensor layout of dd_export --format tensors.")
     meta = _read_meta(folder / 'meta.json', TENSORS_FORMAT) if (folder / 'meta.json').is_file() else {}
     dataset = dataset or meta.get('dataset')
-    if dataset is None: raise ValueError(f"{folder} has no meta.json: say which dataset the images are of (--dataset NAME).")
+    if dataset is None:
+        raise ValueError(f"{folder} has no meta.json: say which dataset the images are of (--dataset NAME).")
     channels, size, nc, mean, std = dataset_spec(dataset)
     x, y = read_record(folder / 'images.pt', 'tensor'), read_record(folder / 'labels.pt', 'tensor')
     if not (isinstance(x, Tensor) and x.ndim == 4 and x.is_floating_point()):
-        raise ValueError(f"{folder / 'images.pt'} must hold a float tensor (N, C, H, W), got {type(x).__name__} {tuple(getattr(x, 'shape', ()))}.")
-    if not isinstance(y, Tensor): raise ValueError(f"{folder / 'labels.pt'} must hold a tensor of labels, got {type(y).__name__}.")
+        raise ValueError(f"{folder / 'images.pt'} must hold a float tensor (N, C, H, W), "
+                         f"got {type(x).__name__} {tuple(getattr(x, 'shape', ()))}.")
+    if not isinstance(y, Tensor):
+        raise ValueError(f"{folder / 'labels.pt'} must hold a tensor of labels, got {type(y).__name__}.")
     _check_fit(str(folder), x, dataset, nc if y.ndim != 2 else y.shape[1])
     if y.ndim == 1 and not y.is_floating_point(): y = y.long()
-    if not (meta.get('normalized', True) if normalized is None else normalized): x = _pixel_images(x, folder / 'images.pt', mean, std)
+    if not (meta.get('normalized', True) if normalized is None else normalized):
+        x = _pixel_images(x, folder / 'images.pt', mean, std)
     lrs = _step_sizes(folder / 'lrs.pt') if (folder / 'lrs.pt').is_file() else None
     info = dict(meta.get('info', {}), imported_from=f'tensors ({len(x)} images)')
     scheduled = meta.get('scheduled', lrs is not None and lrs.numel() > 1)
-    if lrs is not None and not scheduled: info.setdefault('eval', {})['lr'] = float(lrs[0]); lrs = None  # one learned rate
+    if lrs is not None and not scheduled:  # one learned rate
+        info.setdefault('eval', {})['lr'] = float(lrs[0])
+        lrs = None
     return DistilledSet(images=x.float(), labels=y, num_classes=nc, mean=tuple(mean), std=tuple(std), dataset=dataset,
                         method=meta.get('method', 'imported'), config=meta.get('config', {}), seed=meta.get('seed'),
                         arch=meta.get('arch'), lrs=lrs, steps=meta.get('steps', 1), epochs=meta.get('epochs', 1),
-                        step_index=_optional(folder / 'step_index.pt'), init_state=_optional(folder / 'init_state.pt'), info=info)
+                        step_index=_optional(folder / 'step_index.pt'), init_state=_optional(folder / 'init_state.pt'),
+                        info=info)
 
 # %% ../nbs/09e_interop.ipynb #1cb7247c
 @patch(cls_method=True)

@@ -25,8 +25,8 @@ def least_squares(d: Tensor, # real data (N, D) with d^T d of full rank
     "The minimiser theta* = (d^T d)^{-1} d^T t of the real loss."
     _check_data(d, t)
     if torch.linalg.matrix_rank(d) < d.shape[1]:
-        raise ValueError(f"d^T d is singular (rank {torch.linalg.matrix_rank(d)} < D={d.shape[1]}): theta* is not unique; "
-                         "drop redundant features, e.g. by PCA")
+        raise ValueError(f"d^T d is singular (rank {torch.linalg.matrix_rank(d)} < D={d.shape[1]}): "
+                         "theta* is not unique; drop redundant features, e.g. by PCA")
     return torch.linalg.solve(d.T @ d, d.T @ t)
 
 # %% ../nbs/00_linear_bound.ipynb #526337f7
@@ -69,15 +69,16 @@ def exact_distilled_set(d: Tensor, # real data (N, D), d^T d of full rank
                         t: Tensor, # real targets (N,) or (N, K), e.g. one-hot labels
                         M: int, # number of distilled points; must be >= D
                         eta: float = 1.0, # step size the set is made for (> 0)
-                        seed: int | None = None, # None: B = first D columns of I_M; else a random orthonormal B from this seed
+                        # None: B = first D columns of I_M; else a random orthonormal B from this seed
+                        seed: int | None = None,
                        ) -> tuple[Tensor, Tensor]:
     "Distilled (d~ (M, D), t~) that send every theta0 to theta* in one step of size eta."
     _check_data(d, t)
     D = d.shape[1]
     if M < D:
-        raise ValueError(f"M={M} distilled points cannot reach theta* from every theta0 in one step when D={D}: that needs "
-                         f"d~^T d~ = (M/eta) I of rank D, but rank(d~^T d~) <= M. Use M >= {D} (or see min_excess_loss for "
-                         "the best possible with M < D)")
+        raise ValueError(f"M={M} distilled points cannot reach theta* from every theta0 in one step when D={D}: "
+                         "that needs d~^T d~ = (M/eta) I of rank D, but rank(d~^T d~) <= M. "
+                         f"Use M >= {D} (or see min_excess_loss for the best possible with M < D)")
     if seed is None: B = torch.eye(M, D, dtype=d.dtype)
     else: B = torch.linalg.qr(torch.randn(M, D, generator=torch.Generator().manual_seed(seed), dtype=d.dtype)).Q
     return set_from_basis(B, least_squares(d, t), eta)
@@ -88,7 +89,8 @@ def min_excess_loss(d: Tensor, # real data (N, D)
                     sigma: float, # std of the initialisation theta0 ~ N(mu, sigma^2 I)
                     n_targets: int = 1, # K, the number of target columns (10 for one-hot MNIST)
                    ) -> float:
-    "Lower bound on E[excess loss] after one step on M points: K sigma^2/(2N) * sum of the D-M smallest eigenvalues of d^T d."
+    """Lower bound on E[excess loss] after one step on M points: K sigma^2/(2N) * sum of the D-M smallest eigenvalues
+    of d^T d."""
     _check_data(d)
     if M < 0 or sigma < 0 or n_targets < 1:
         raise ValueError(f"need M >= 0, sigma >= 0 and n_targets >= 1, got M={M}, sigma={sigma}, n_targets={n_targets}")
@@ -101,7 +103,8 @@ def optimal_distilled_set(d: Tensor, # real data (N, D), d^T d of full rank
                           M: int, # number of distilled points (>= 1)
                           eta: float = 1.0, # step size the set is made for (> 0)
                          ) -> tuple[Tensor, Tensor]:
-    "The M-point set attaining `min_excess_loss` when mu - theta* is in the top-M eigenspace: B = top-M eigenvectors of d^T d."
+    """The M-point set attaining `min_excess_loss` when mu - theta* is in the top-M eigenspace: B = top-M eigenvectors
+    of d^T d."""
     _check_data(d, t)
     if M < 1: raise ValueError(f"M must be >= 1, got M={M}")
     D = d.shape[1]
@@ -135,7 +138,8 @@ def learn_distilled_set(d: Tensor, # real data (N, D)
                         batch: int = 64, # initialisations sampled per step (1 suffices when sigma=0)
                         seed: int = 0, # seeds the init of the set and the theta0 samples
                        ) -> tuple[Tensor, Tensor, float, list[float]]:
-    "Learn (d~, t~, eta~) by Adam on the real excess loss after one step from sampled theta0; also returns the loss curve."
+    """Learn (d~, t~, eta~) by Adam on the real excess loss after one step from sampled theta0; also returns the loss
+    curve."""
     _check_data(d, t)
     if M < 1: raise ValueError(f"M must be >= 1, got M={M}")
     g = torch.Generator().manual_seed(seed)
@@ -153,7 +157,10 @@ def learn_distilled_set(d: Tensor, # real data (N, D)
     for _ in range(steps):
         theta0 = mu + sigma * torch.randn(batch, D, K, generator=g, dtype=d.dtype)
         loss = excess_loss(r, one_step(theta0, d_syn, t_syn, log_eta.exp()), theta_star).mean()
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     t_syn = t_syn.detach()
     return d_syn.detach(), t_syn[:, 0] if vector else t_syn, log_eta.exp().item(), losses

@@ -16,21 +16,24 @@ from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 from .train import Forward, eager_forward, train_epochs, use_compile
-from .engine import IMAGE_INITS, Config, Method, class_labels, class_rows, distill, init_synthetic, option, pack, with_config
+from .engine import (
+    IMAGE_INITS, Config, Method, State, class_labels, class_rows, distill, init_synthetic, option, pack, with_config)
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
            'class_grads', 'has_batchnorm', 'freeze_batchnorm', 'class_batches', 'gm_loss', 'net_seed', 'gm_iteration',
-           'DCConfig', 'DSAConfig', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed', 'dm_loss',
-           'DMConfig', 'dm_init', 'dm_step', 'dm_result', 'distill_dm']
+           'DCConfig', 'DSAConfig', 'GMState', 'gm_init', 'gm_step', 'gm_result', 'distill_dc', 'distill_dsa', 'embed',
+           'dm_loss', 'DMConfig', 'DMState', 'dm_init', 'dm_step', 'dm_result', 'distill_dm']
 
 # %% ../nbs/09_matching.ipynb #681389d4
 PAPER_LOOPS = {1: (1, 1), 10: (10, 50), 20: (20, 25), 30: (30, 20), 40: (40, 15), 50: (50, 10)}
 
 def get_loops(ipc: int # images per class
              ) -> tuple:
-    "`(outer_loop, inner_loop)` of DC/DSA: the paper's table, else `(ipc, 50)` below 10 and `(min(ipc, 50), round(500/outer))` above."
-    if isinstance(ipc, bool) or not isinstance(ipc, int) or ipc < 1: raise ValueError(f"ipc must be a positive int, got {ipc!r}.")
+    """`(outer_loop, inner_loop)` of DC/DSA: the paper's table, else `(ipc, 50)` below 10 and
+    `(min(ipc, 50), round(500/outer))` above."""
+    if isinstance(ipc, bool) or not isinstance(ipc, int) or ipc < 1:
+        raise ValueError(f"ipc must be a positive int, got {ipc!r}.")
     if ipc in PAPER_LOOPS: return PAPER_LOOPS[ipc]
     if ipc < 10: return ipc, 50
     outer = min(ipc, 50)
@@ -59,15 +62,19 @@ def match_distance(gw_syn: list, gw_real: list, # per-parameter gradients on the
 
 # %% ../nbs/09_matching.ipynb #f2d4e4bc
 def matched_params(net: nn.Module, dist: str = 'ours', # the network and the distance
-                   include_1d: bool | None = None # match 1-D params (biases, norm weights)? None: as the reference ('ours': no, 'mse'/'cos': yes)
+                   # match 1-D params (biases, norm weights)? None: as the reference ('ours': no, 'mse'/'cos': yes)
+                   include_1d: bool | None = None
                   ) -> list:
     "The parameters whose gradients are matched."
     if include_1d is None: include_1d = dist != 'ours'
     return [p for p in net.parameters() if p.requires_grad and (include_1d or p.ndim > 1)]
 
 # %% ../nbs/09_matching.ipynb #080a548d
-def class_grads(fwd, net, params: list, x: Tensor, c: int, # forward fn, network, params to differentiate, one class's images and label
-                create_graph: bool = False) -> tuple:
+def class_grads(
+    # forward fn, network, params to differentiate, one class's images and label
+    fwd, net, params: list, x: Tensor, c: int,
+    create_graph: bool = False
+) -> tuple:
     "Gradient of the mean cross-entropy of the batch `x` (all of class `c`) w.r.t. `params`."
     y = torch.full((len(x),), c, dtype=torch.long, device=x.device)
     return torch.autograd.grad(F.cross_entropy(fwd(net, x), y), params, create_graph=create_graph)
@@ -79,32 +86,37 @@ def has_batchnorm(net: nn.Module) -> bool:
 
 @torch.no_grad()
 def freeze_batchnorm(net: nn.Module, real: RealData, generator: torch.Generator, per_class: int = 16):
-    "As the reference: one train-mode pass over `per_class` real images of every class updates the running stats, then BN layers go to eval mode."
+    """As the reference: one train-mode pass over `per_class` real images of every class updates the running stats,
+    then BN layers go to eval mode."""
     x = torch.cat([sample_class(real, c, per_class, generator) for c in range(real.num_classes)])
-    net.train(); net(x)
+    net.train()
+    net(x)
     for m in net.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
 # %% ../nbs/09_matching.ipynb #d5e95043
-def class_batches(real: RealData, syn: Tensor, ipc: int, generator: torch.Generator, batch_real: int = 256,
-                  strategy: str | None = None, # DSA strategy: one sampled transform per class, on both batches
-                  classes=None # the classes to yield (default: all); every class's draws are made, so the generator moves alike
-                 ):
+def class_batches(
+    real: RealData, syn: Tensor, ipc: int, generator: torch.Generator, batch_real: int = 256,
+    strategy: str | None = None, # DSA strategy: one sampled transform per class, on both batches
+    classes=None # the classes to yield (default: all); every class's draws are made, so the generator moves alike
+):
     "Per class `c`: `(c, real batch, its synthetic images)`, both augmented alike when `strategy` is given."
     classes = range(real.num_classes) if classes is None else classes
     for c in range(real.num_classes):
-        idx, aug = class_indices(real, c, batch_real, generator), sample_dsa(strategy, 1, generator) if strategy else None
+        idx, aug = (class_indices(real, c, batch_real, generator),
+                    sample_dsa(strategy, 1, generator) if strategy else None)
         if c not in classes: continue
         x_real, x_syn = real.train_x[idx.to(real.train_x.device)], syn[c*ipc:(c+1)*ipc]
         yield (c, apply_dsa(x_real, aug), apply_dsa(x_syn, aug)) if strategy else (c, x_real, x_syn)
 
 # %% ../nbs/09_matching.ipynb #219451a9
-def gm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator,
-            params: list, dist: str = 'ours', batch_real: int = 256,
-            strategy: str | None = None, # DSA strategy for Siamese augmentation; None: DC
-            fwd=eager_forward, # forward fn for the real batches
-            classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
-           ) -> Tensor:
+def gm_loss(
+    net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator,
+    params: list, dist: str = 'ours', batch_real: int = 256,
+    strategy: str | None = None, # DSA strategy for Siamese augmentation; None: DC
+    fwd=eager_forward, # forward fn for the real batches
+    classes=None # the classes to match (default: all); every class's draws are made, so the generator moves alike
+) -> Tensor:
     "Gradient-matching loss summed over classes: real gradients (no graph) against synthetic ones (with graph)."
     loss = 0
     for c, x_real, x_syn in class_batches(real, syn, ipc, generator, batch_real, strategy, classes):
@@ -119,13 +131,15 @@ def net_seed(generator: torch.Generator) -> int:
     return int(torch.randint(2**31 - 1, (1,), generator=generator))
 
 # %% ../nbs/09_matching.ipynb #0a6da029
-def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, generator: torch.Generator,
-                 outer_loop: int, inner_loop: int, dist: str = 'ours', include_1d: bool | None = None,
-                 lr_net: float = 0.01, batch_real: int = 256, batch_train: int = 256,
-                 strategy: str | None = None, fwd=eager_forward,
-                 classes=None, merge=None # this process's classes, and what makes the images whole after each update (`World`)
-                ) -> float:
-    "One DC/DSA iteration: a fresh network; `outer_loop` image updates, with `inner_loop` epochs of network training between them."
+def gm_iteration(
+    real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, generator: torch.Generator,
+    outer_loop: int, inner_loop: int, dist: str = 'ours', include_1d: bool | None = None,
+    lr_net: float = 0.01, batch_real: int = 256, batch_train: int = 256,
+    strategy: str | None = None, fwd=eager_forward,
+    classes=None, merge=None # this process's classes, and what makes the images whole after each update (`World`)
+) -> float:
+    """One DC/DSA iteration: a fresh network; `outer_loop` image updates, with `inner_loop` epochs of network training
+    between them."""
     net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=net_seed(generator)).to(syn.device)
     params, bn = matched_params(net, dist, include_1d), has_batchnorm(net)
     opt_net = torch.optim.SGD(net.parameters(), lr=lr_net, momentum=0.5)
@@ -141,7 +155,8 @@ def gm_iteration(real: RealData, syn: Tensor, opt_img, ipc: int, arch: str, gene
         if merge is not None: merge()
         total += loss.item()
         if ol == outer_loop - 1: break
-        train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop, batch_train, generator, augment, fwd)
+        train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop,
+                     batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
 # %% ../nbs/09_matching.ipynb #adac8f08
@@ -154,7 +169,8 @@ class DCConfig(Config):
     arch: str = option('ConvNet', "network whose gradients are matched", choices=NETWORKS)
     iterations: int = option(1000, "outer iterations, each with a fresh network")
     image_init: str = option('real', "initial images: random 'real' ones or Gaussian 'noise'", choices=IMAGE_INITS)
-    dist: str = option('ours', "gradient distance: layer-wise 'ours', or 'mse' / 'cos' of the whole vector", choices=DISTANCES)
+    dist: str = option('ours', "gradient distance: layer-wise 'ours', or 'mse' / 'cos' of the whole vector",
+                       choices=DISTANCES)
     include_1d: bool | None = option(None, "match 1-D parameters too; None: as the reference ('ours': no, else yes)")
     lr_img: float = option(0.1, "SGD (momentum 0.5) step size of the images")
     lr_net: float = option(0.01, "SGD (momentum 0.5) step size of the network updates")
@@ -172,19 +188,29 @@ class DCConfig(Config):
 # %% ../nbs/09_matching.ipynb #694d109a
 @dataclass(frozen=True)
 class DSAConfig(DCConfig):
-    "DC with Differentiable Siamese Augmentation (Zhao & Bilen, ICML 2021): one sampled transform per class on both batches."
+    """DC with Differentiable Siamese Augmentation (Zhao & Bilen, ICML 2021): one sampled transform per class on both
+    batches."""
     method: ClassVar[str] = 'dsa'
     strategy: str | None = option(None, "DSA ops joined by '_'; None: `dsa_strategy(dataset)` (no flip for digits)")
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
+# %% ../nbs/09_matching.ipynb #4c6838ba
+@dataclass(eq=False, slots=True)
+class GMState(State):
+    "What DC's and DSA's `step` uses besides the engine's fields."
+    loops: tuple = ()                  # (outer_loop, inner_loop)
+    strategy: str | None = None        # DSA strategy (DSA), None (DC)
+    fwd: Forward | None = None         # the (compiled) forward of the real passes
+    classes: Tensor | None = None      # the classes this process matches
+
 # %% ../nbs/09_matching.ipynb #5a961324
-def gm_init(state, g: torch.Generator, compile='auto'):
+def gm_init(state: GMState, g: torch.Generator, compile='auto'):
     "The synthetic images and their optimiser, the loops, the strategy and the (compiled) forward of the real passes."
     real, cfg = state.real, state.cfg
     state.loops = cfg.loops()
     state.strategy = (cfg.strategy or dsa_strategy(real.name)) if cfg.method == 'dsa' else None
-    state.fwd = Forward(use_compile(compile, cfg.iterations * state.loops[0]))
+    state.fwd = Forward(use_compile(compile, cfg.iterations * state.loops[0], cfg.method))
     syn = init_synthetic(real, cfg.ipc, cfg.image_init, g)
     state.tensors, state.images = dict(syn=syn), syn
     state.classes, mine = class_rows(state.world, real.num_classes, cfg.ipc, syn.device)
@@ -212,22 +238,22 @@ def gm_result(state) -> DistilledSet:
     return pack(state, state.tensors['syn'], class_labels(real.num_classes, state.cfg.ipc, 'cpu'), info=info)
 
 # %% ../nbs/09_matching.ipynb #1a3141cb
-DC = Method('dc', DCConfig, gm_init, gm_step, gm_result, lower='lr_img')
+DC = Method('dc', DCConfig, gm_init, gm_step, gm_result, lower='lr_img', state=GMState)
 
 @with_config(DCConfig)
 def distill_dc(real: RealData, # the real dataset
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
-               compile='auto', # torch.compile the real passes: True, False, or 'auto' (when >= 200 outer steps)
+               compile='auto', # torch.compile the real passes: True, False, or 'auto' (`use_compile`)
                **config) -> DistilledSet:
     "Dataset Condensation (Zhao et al. 2021): match per-class gradients of real and synthetic batches."
     return distill(DC, real, DCConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
 # %% ../nbs/09_matching.ipynb #f4e05a91
-DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img')
+DSA = Method('dsa', DSAConfig, gm_init, gm_step, gm_result, lower='lr_img', state=GMState)
 
 @with_config(DSAConfig)
-def distill_dsa(real: RealData, device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, compile='auto',
-                **config) -> DistilledSet:
+def distill_dsa(real: RealData, device='auto', progress: bool = True, checkpoint=None, callback=None, log=None,
+                compile='auto', **config) -> DistilledSet:
     "DC with Differentiable Siamese Augmentation (Zhao & Bilen 2021): one sampled transform per class on both batches."
     return distill(DSA, real, DSAConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
@@ -244,11 +270,12 @@ def embed(net: nn.Module, x: Tensor) -> Tensor:
     return captured[0].flatten(1)
 
 # %% ../nbs/09_matching.ipynb #780eaa83
-def dm_loss(net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator, batch_real: int = 256,
-            strategy: str | None = None,
-            classes=None, # the classes to match (default: all); every class's draws are made, so the generator moves alike
-            embed_real=embed # the embedding of the real batches, e.g. `Forward(True, embed)` (compiled)
-           ) -> Tensor:
+def dm_loss(
+    net, syn: Tensor, real: RealData, ipc: int, generator: torch.Generator, batch_real: int = 256,
+    strategy: str | None = None,
+    classes=None, # the classes to match (default: all); every class's draws are made, so the generator moves alike
+    embed_real=embed # the embedding of the real batches, e.g. `Forward(True, embed)` (compiled)
+) -> Tensor:
     "Distribution matching: per class, squared distance of the mean embeddings of real and synthetic images."
     mus_real, xs_syn = [], []
     for _, x_real, x_syn in class_batches(real, syn, ipc, generator, batch_real, strategy, classes):
@@ -274,10 +301,18 @@ class DMConfig(Config):
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
+# %% ../nbs/09_matching.ipynb #332e0c2c
+@dataclass(eq=False, slots=True)
+class DMState(State):
+    "What DM's `step` uses besides the engine's fields."
+    embed_real: Forward | None = None  # the (compiled) embedding of real images
+    strategy: str | None = None        # DSA strategy of both sides; None: no augmentation
+    classes: Tensor | None = None      # the classes this process matches
+
 # %% ../nbs/09_matching.ipynb #64251887
-def dm_init(state, g: torch.Generator, compile='auto'):
+def dm_init(state: DMState, g: torch.Generator, compile='auto'):
     cfg = state.cfg
-    state.embed_real = Forward(use_compile(compile, cfg.iterations), embed)
+    state.embed_real = Forward(use_compile(compile, cfg.iterations, 'dm'), embed)
     strategy = cfg.strategy or dsa_strategy(state.real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
     syn = init_synthetic(state.real, cfg.ipc, cfg.image_init, g)
@@ -290,7 +325,8 @@ def dm_init(state, g: torch.Generator, compile='auto'):
 def dm_step(state, it: int, g: torch.Generator) -> float:
     "One iteration: a fresh random network (no gradients of its own), the matching loss, one SGD step on the images."
     real, cfg, syn, opt_img = state.real, state.cfg, state.tensors['syn'], state.stateful['opt_img']
-    net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=net_seed(g)).to(state.device).train()
+    net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size,
+                      seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
     class_loss = dm_loss(net, syn, real, cfg.ipc, g, batch_real=cfg.batch_real, strategy=state.strategy,
                          classes=state.classes, embed_real=state.embed_real)
@@ -301,15 +337,16 @@ def dm_step(state, it: int, g: torch.Generator) -> float:
 
 # %% ../nbs/09_matching.ipynb #759a2280
 def dm_result(state) -> DistilledSet:
-    return pack(state, state.tensors['syn'], class_labels(state.real.num_classes, state.cfg.ipc, 'cpu'), info=dict(eval_augment=state.strategy))
+    return pack(state, state.tensors['syn'], class_labels(state.real.num_classes, state.cfg.ipc, 'cpu'),
+                info=dict(eval_augment=state.strategy))
 
 # %% ../nbs/09_matching.ipynb #e021de6a
-DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img')
+DM = Method('dm', DMConfig, dm_init, dm_step, dm_result, lower='lr_img', state=DMState)
 
 @with_config(DMConfig)
 def distill_dm(real: RealData, # the real dataset
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
-               compile='auto', # torch.compile the real embeddings: True, False, or 'auto' (from 200 iterations)
+               compile='auto', # torch.compile the real embeddings: True, False, or 'auto' (`use_compile`)
                **config) -> DistilledSet:
     "Distribution Matching (Zhao & Bilen 2023): match per-class mean embeddings of randomly initialised networks."
     return distill(DM, real, DMConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)

@@ -73,8 +73,10 @@ class ConvNet(ImageClassifier):
                  net_act:str='relu', # one of `ACTS`
                  net_pooling:str='avgpooling'): # one of `POOLS`
         super().__init__(channels, num_classes, im_size)
-        check_int('net_width', net_width); check_int('net_depth', net_depth)
-        check_choice('net_norm', net_norm, NORMS); check_choice('net_act', net_act, tuple(ACTS))
+        check_int('net_width', net_width)
+        check_int('net_depth', net_depth)
+        check_choice('net_norm', net_norm, NORMS)
+        check_choice('net_act', net_act, tuple(ACTS))
         check_choice('net_pooling', net_pooling, tuple(POOLS))
         layers, (c, h, w) = [], (channels, *self.im_size)
         for d in range(net_depth):
@@ -154,7 +156,9 @@ class VGG11(ImageClassifier):
         check_choice('norm', norm, ('instancenorm', 'batchnorm'))
         layers, c = [], channels
         for i, v in enumerate(VGG11_CFG):
-            if v == 'M': layers.append(nn.MaxPool2d(2, 2)); continue
+            if v == 'M':
+                layers.append(nn.MaxPool2d(2, 2))
+                continue
             pad = 3 if i == 0 and self.im_size == (28, 28) else 1
             layers += [nn.Conv2d(c, v, 3, padding=pad), norm_layer(norm, (v,)), nn.ReLU()]
             c = v
@@ -191,7 +195,8 @@ class ResNet18(ImageClassifier):
         c = 64
         for i, width in enumerate((64, 128, 256, 512)):
             stride = 1 if i == 0 else 2
-            setattr(self, f'layer{i+1}', nn.Sequential(BasicBlock(c, width, stride, norm), BasicBlock(width, width, 1, norm)))
+            setattr(self, f'layer{i+1}',
+                    nn.Sequential(BasicBlock(c, width, stride, norm), BasicBlock(width, width, 1, norm)))
             c = width
         self.classifier = nn.Linear(512, num_classes)
 
@@ -207,8 +212,9 @@ CONVNET_VARIANTS = {
     **{f'ConvNetW{w}': dict(net_width=w) for w in (32, 64, 128, 256)},
     **{f'ConvNetD{d}': dict(net_depth=d) for d in (1, 2, 3, 4)},
     'ConvNetAS': dict(net_act='sigmoid'), 'ConvNetAR': dict(net_act='relu'), 'ConvNetAL': dict(net_act='leakyrelu'),
-    'ConvNetNN': dict(net_norm='none'), 'ConvNetBN': dict(net_norm='batchnorm'), 'ConvNetLN': dict(net_norm='layernorm'),
-    'ConvNetIN': dict(net_norm='instancenorm'), 'ConvNetGN': dict(net_norm='groupnorm'),
+    'ConvNetNN': dict(net_norm='none'), 'ConvNetBN': dict(net_norm='batchnorm'),
+    'ConvNetLN': dict(net_norm='layernorm'), 'ConvNetIN': dict(net_norm='instancenorm'),
+    'ConvNetGN': dict(net_norm='groupnorm'),
     'ConvNetNP': dict(net_pooling='none'), 'ConvNetMP': dict(net_pooling='maxpooling'),
     'ConvNetAP': dict(net_pooling='avgpooling')}
 
@@ -225,9 +231,11 @@ def get_network(name:str, # one of `NETWORKS`
                 num_classes:int=10, # number of outputs
                 im_size:tuple=(28,28), # input (height, width)
                 seed:int=0, # initial weights are a deterministic function of the seed
-                weight_init:str|None=None, # None: PyTorch's default init; 'xavier', 'normal', 'kaiming': `init_weights` from `seed`
+                # None: PyTorch's default init; 'xavier', 'normal', 'kaiming': `init_weights` from `seed`
+                weight_init:str|None=None,
                 **kwargs) -> nn.Module: # ConvNet options, overriding a variant's
-    "Build network `name` for `(N, channels, *im_size)` inputs, initialised from `seed` without touching the global RNG."
+    """Build network `name` for `(N, channels, *im_size)` inputs, initialised from `seed` without touching the global
+    RNG."""
     check_choice('network', name, NETWORKS)
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f'seed must be an int, got {seed!r}')
     if name in CONVNET_VARIANTS: make, kwargs = ConvNet, {**CONVNET_VARIANTS[name], **kwargs}
@@ -249,7 +257,8 @@ WEIGHT_INITS = ('xavier', 'normal', 'kaiming')
 
 def init_weights(net:nn.Module, # re-initialised in place
                  generator, # a `torch.Generator`, or an int seed for a new one
-                 kind:str='xavier', # 'xavier' (normal, gain `gain`), 'normal' (std `gain`) or 'kaiming' (normal, fan-in, ReLU)
+                 # 'xavier' (normal, gain `gain`), 'normal' (std `gain`) or 'kaiming' (normal, fan-in, ReLU)
+                 kind:str='xavier',
                  gain:float=1.0) -> nn.Module:
     "Re-initialise `net` as the DD code does: conv/linear weights drawn by `kind`, biases 0, norm layers identity."
     check_choice('weight_init', kind, WEIGHT_INITS)
@@ -261,5 +270,6 @@ def init_weights(net:nn.Module, # re-initialised in place
             else: nn.init.kaiming_normal_(m.weight, nonlinearity='relu', generator=generator)
             if m.bias is not None: nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm)) and m.weight is not None:
-            nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
     return net

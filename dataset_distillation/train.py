@@ -10,21 +10,22 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .data import get_device
+from .data import check_choice, get_device
 from .distilled import DistilledSet
 
 # %% auto #0
-__all__ = ['RECOMPILE_LIMIT', 'train_epochs', 'protocol_sgd', 'train_net', 'eager_forward', 'test_accuracy',
+__all__ = ['RECOMPILE_LIMIT', 'COMPILE_AFTER', 'train_epochs', 'protocol_sgd', 'train_net', 'eager_forward', 'test_accuracy',
            'raise_recompile_limit', 'Forward', 'use_compile', 'train_together', 'train_scheduled']
 
 # %% ../nbs/05_train.ipynb #509b2c69
-def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors
-                 epochs: int, batch_size: int = 256,
-                 generator: torch.Generator | None = None, # shuffles the batches
-                 augment=None, # optional callable applied to each training batch
-                 forward=None, # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
-                 teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation: targets from `teacher`
-                ):
+def train_epochs(
+    net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tensor, # network, its optimiser, training tensors
+    epochs: int, batch_size: int = 256,
+    generator: torch.Generator | None = None, # shuffles the batches
+    augment=None, # optional callable applied to each training batch
+    forward=None, # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
+    teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation: targets from `teacher`
+):
     "`epochs` shuffled passes of minibatch steps of `opt` on `(x, y)`: the one training loop of the project."
     net.train()
     if teacher is not None: teacher.eval()
@@ -42,7 +43,8 @@ def train_epochs(net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, y: Tenso
 
 # %% ../nbs/05_train.ipynb #de5dd278
 def protocol_sgd(params, epochs: int, lr: float, momentum: float, weight_decay: float):
-    "The evaluation protocol's optimiser: SGD, and its learning rate x0.1 after `epochs//2` epochs (`sched.step()` per epoch)."
+    """The evaluation protocol's optimiser: SGD, and its learning rate x0.1 after `epochs//2` epochs (`sched.step()` per
+    epoch)."""
     opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     return opt, torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
 
@@ -88,14 +90,16 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
 RECOMPILE_LIMIT = 64
 
 def raise_recompile_limit(limit: int = RECOMPILE_LIMIT):
-    "Let dynamo keep `limit` compiled variants per function (default 8): past it, every new one runs eagerly (one warning)."
+    """Let dynamo keep `limit` compiled variants per function (default 8): past it, every new one runs eagerly (one
+    warning)."""
     import torch._dynamo.config as cfg
     name = 'recompile_limit' if hasattr(cfg, 'recompile_limit') else 'cache_size_limit'  # renamed in torch 2.6
     setattr(cfg, name, max(getattr(cfg, name), limit))
 
 # %% ../nbs/05_train.ipynb #15656eb4
 class Forward:
-    "`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if compiling fails."
+    """`fn(net, x)` (by default `net(x)`; any `fn(*args)`), optionally through `torch.compile`, falling back to eager if
+    compiling fails."""
     def __init__(self, compile: bool = False, fn=eager_forward):
         self.eager, self.fn = fn, torch.compile(fn, dynamic=False) if compile else fn
         if compile: raise_recompile_limit()
@@ -110,28 +114,43 @@ class Forward:
             return self.eager(*args)
 
 # %% ../nbs/05_train.ipynb #bad48ac6
+# 'auto' compiles a run from this many units on: twice the largest break-even `bench/compile.py` measured
+COMPILE_AFTER = {
+    'train': 1000,      # optimiser steps of one network without augmentation
+    'train_aug': 150,   # ... with DSA augmentation, whose many small ops compiling fuses
+    'dd': 600,          # outer iterations of unrolled DD (compiled Hessian-vector products and steps)
+    'dc': 150,          # network updates of DC (iterations x outer_loop)
+    'dsa': 150,         # network updates of DSA
+    'dm': 120}          # iterations of DM (the compiled embedding of the real images)
+
 def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the command lines write them)
-                steps: int # optimiser steps (or passes) the run will make
+                units: int, # how much the run will do, in the units of `path`
+                path: str = 'train' # which compiled path: a key of `COMPILE_AFTER`
                ) -> bool:
-    "Whether to `torch.compile`: as given, or for 'auto' when the run makes at least 200 steps (compiling costs seconds)."
+    """Whether to `torch.compile`: as given, or for 'auto' when the run is long enough to pay for compiling
+    (`COMPILE_AFTER`)."""
     if isinstance(compile, str): compile = {'on': True, 'off': False}.get(compile, compile)
-    if compile == 'auto': return steps >= 200
-    if not isinstance(compile, bool): raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
+    check_choice('compiled path', path, COMPILE_AFTER)
+    if compile == 'auto': return units >= COMPILE_AFTER[path]
+    if not isinstance(compile, bool):
+        raise ValueError(f"compile must be True, False or 'auto' (on, off, auto), got {compile!r}.")
     return compile
 
 # %% ../nbs/05_train.ipynb #446282b5
-def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
-                   epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
-                   generators: list | None = None, # one per network: its batch order (and its augmentation's draws)
-                   augments: list | None = None # one callable (or None) per network
-                  ) -> list:
+def train_together(
+    nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
+    epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
+    generators: list | None = None, # one per network: its batch order (and its augmentation's draws)
+    augments: list | None = None # one callable (or None) per network
+) -> list:
     "Train `nets` in place as `train_net` trains each, all at once: stacked parameters, one `vmap`ped forward per step."
     from torch.func import functional_call, stack_module_state, vmap
     N = len(nets)
     generators, augments = generators or [None] * N, augments or [None] * N
     if len({type(n) for n in nets}) != 1: raise ValueError("train_together needs networks of one architecture")
     if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in nets[0].modules()):
-        raise ValueError("train_together cannot train BatchNorm networks (running statistics): train them one by one (train_net)")
+        raise ValueError("train_together cannot train BatchNorm networks (running statistics): "
+                         "train them one by one (train_net)")
     for n in nets: n.train()
     params, buffers = stack_module_state(nets)
     base = copy.deepcopy(nets[0]).to('meta')
@@ -155,7 +174,8 @@ def train_together(nets: list, x: Tensor, y: Tensor, # networks of one architect
 # %% ../nbs/05_train.ipynb #a0867302
 def train_scheduled(net: nn.Module, distilled: DistilledSet, device=None) -> nn.Module:
     "Train `net` in place by replaying the set's learned step schedule (plain gradient steps, learned step sizes)."
-    if not distilled.is_scheduled: raise ValueError("This set has no learned step schedule (lrs is None): use train_net.")
+    if not distilled.is_scheduled:
+        raise ValueError("This set has no learned step schedule (lrs is None): use train_net.")
     device = get_device(device) if device is not None else next(net.parameters()).device
     net.to(device).train()
     lrs = distilled.lrs.to(device)

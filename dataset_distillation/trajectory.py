@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -19,12 +19,13 @@ from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, samp
 from .distilled import DistilledSet, clean_temp, read_record, save_record
 from .train import Forward, train_epochs, use_compile
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
-from .engine import IMAGE_INITS, Config, Method, class_labels, current_world, distill, init_synthetic, option, pack, with_config
+from .engine import (
+    IMAGE_INITS, Config, Method, State, class_labels, current_world, distill, init_synthetic, option, pack, with_config)
 
 # %% auto #0
 __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'read_expert', 'load_experts',
-           'expert_network', 'unflatten', 'plan_steps', 'step_inputs', 'mtt_grads', 'MTTConfig', 'mtt_init', 'mtt_step',
-           'mtt_result', 'distill_mtt']
+           'expert_network', 'unflatten', 'plan_steps', 'step_inputs', 'mtt_grads', 'MTTConfig', 'MTTState', 'mtt_init',
+           'mtt_step', 'mtt_result', 'distill_mtt']
 
 # %% ../nbs/09b_trajectory.ipynb #1257abe1
 EXPERT_FORMAT = 'dataset_distillation.Expert'
@@ -35,30 +36,37 @@ def expert_path(folder, i: int) -> Path: return Path(folder) / f'expert_{i:03d}.
 def flat_params(net) -> Tensor: return torch.cat([p.detach().flatten() for p in net.parameters()]).cpu()
 
 # %% ../nbs/09b_trajectory.ipynb #8211478a
-def train_experts(real: RealData, # the real data the experts learn
-                  folder, # where the expert files go (created)
-                  n_experts: int = 5, # how many experts
-                  epochs: int = 15, # epochs each; their parameters are recorded after every one
-                  arch: str = 'ConvNet', # network (one of `NETWORKS`)
-                  lr: float = 0.01, batch_size: int = 256, # SGD of the experts (no momentum, as MTT)
-                  strategy: str | None = None, # DSA augmentation of every batch; None: `dsa_strategy(real.name)`; 'none': off
-                  seed: int = 0, # expert i is seeded with `seed * 1000 + i`
-                  device='auto', progress: bool = True,
-                  compile='auto' # train through `torch.compile`: True, False or 'auto' (`use_compile`); the same up to float rounding
-                 ) -> list[Path]:
-    "Train `n_experts` networks on `real`, recording their parameters at every epoch; one file each, skipping existing ones."
-    check_int('n_experts', n_experts); check_int('epochs', epochs); check_int('seed', seed, 0)
+def train_experts(
+    real: RealData, # the real data the experts learn
+    folder, # where the expert files go (created)
+    n_experts: int = 5, # how many experts
+    epochs: int = 15, # epochs each; their parameters are recorded after every one
+    arch: str = 'ConvNet', # network (one of `NETWORKS`)
+    lr: float = 0.01, batch_size: int = 256, # SGD of the experts (no momentum, as MTT)
+    strategy: str | None = None, # DSA augmentation of every batch; None: `dsa_strategy(real.name)`; 'none': off
+    seed: int = 0, # expert i is seeded with `seed * 1000 + i`
+    device='auto', progress: bool = True,
+    compile='auto' # train through `torch.compile`: True, False or 'auto' (`use_compile`); the same up to float rounding
+) -> list[Path]:
+    """Train `n_experts` networks on `real`, recording their parameters at every epoch; one file each, skipping existing
+    ones."""
+    check_int('n_experts', n_experts)
+    check_int('epochs', epochs)
+    check_int('seed', seed, 0)
     strategy = strategy or dsa_strategy(real.name)
     parse_strategy(strategy)
     device, folder = get_device(device), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     real = real.to(device) if real.train_x.device != device else real
-    paths, forward = [expert_path(folder, i) for i in range(n_experts)], Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / batch_size)))
+    steps = epochs * math.ceil(len(real.train_x) / batch_size)  # of each expert
+    paths = [expert_path(folder, i) for i in range(n_experts)]
+    forward = Forward(use_compile(compile, steps, 'train_aug' if parse_strategy(strategy) else 'train'))
     for path in paths: clean_temp(path)  # the half-written file of an interrupted run, if any
     world = current_world()  # under torchrun each process trains its own block of experts: no two write one file
     mine = [(i, paths[i]) for i in world.share(n_experts)]
     done = sum(path.exists() for _, path in mine)
-    bar = progress_bar(None, progress and world.main, desc='expert epochs', total=len(mine) * epochs, initial=done * epochs)
+    bar = progress_bar(None, progress and world.main, desc='expert epochs', total=len(mine) * epochs,
+                       initial=done * epochs)
     for i, path in mine:
         if path.exists(): continue
         s = seed * 1000 + i
@@ -80,31 +88,40 @@ def train_experts(real: RealData, # the real data the experts learn
     return paths
 
 # %% ../nbs/09b_trajectory.ipynb #ee94ead7
-_EXPERT_FIELDS = dict(dataset=str, channels=int, im_size=list, num_classes=int, config=str, names=list, trajectory=Tensor)
+_EXPERT_FIELDS = dict(dataset=str, channels=int, im_size=list, num_classes=int, config=str, names=list,
+                      trajectory=Tensor)
 
-def read_expert(path, real: RealData, arch: str | None, # an expert file; what it must have been trained on and as (None: any)
-                epochs_needed: int = 1 # the last epoch the caller reads
-               ) -> tuple[Tensor, str]:
+def read_expert(
+    path, real: RealData, arch: str | None, # an expert file; what it must have been trained on and as (None: any)
+    epochs_needed: int = 1 # the last epoch the caller reads
+) -> tuple[Tensor, str]:
     "The trajectory `(epochs + 1, P)` of one expert file and its architecture, checked against the data (and `arch`)."
     path = Path(path)
     rec = read_record(path, 'expert')
-    if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT): raise ValueError(f"{path} is not an expert file (format tag missing)")
+    if not (isinstance(rec, dict) and rec.get('format') == EXPERT_FORMAT):
+        raise ValueError(f"{path} is not an expert file (format tag missing)")
     for k, t in _EXPERT_FIELDS.items():
-        if not isinstance(rec.get(k), t): raise ValueError(f"{path}: expert field {k!r} must be a {t.__name__}; got {type(rec.get(k)).__name__}")
+        if not isinstance(rec.get(k), t):
+            raise ValueError(f"{path}: expert field {k!r} must be a {t.__name__}; got {type(rec.get(k)).__name__}")
     try: config = json.loads(rec['config'])
     except ValueError: config = None
     if not (isinstance(config, dict) and len(rec['im_size']) == 2):
         raise ValueError(f"{path}: expert config must be a JSON object and im_size two numbers")
     made = (rec['dataset'], rec['channels'], tuple(rec['im_size']), rec['num_classes'])
     want = (real.name, real.channels, tuple(real.im_size), real.num_classes)
-    if made != want: raise ValueError(f"{path} was trained on {made[0]} ({made[1]}x{made[2][0]}x{made[2][1]}, {made[3]} classes), "
-                                      f"not on {want[0]} ({want[1]}x{want[2][0]}x{want[2][1]}, {want[3]} classes): use experts of this dataset.")
+    if made != want:
+        raise ValueError(f"{path} was trained on {made[0]} ({made[1]}x{made[2][0]}x{made[2][1]}, {made[3]} classes), "
+                         f"not on {want[0]} ({want[1]}x{want[2][0]}x{want[2][1]}, {want[3]} classes): "
+                         "use experts of this dataset.")
     arch_made = config.get('arch')
     if arch is None and arch_made in NETWORKS: arch = arch_made
-    if arch_made != arch: raise ValueError(f"{path} is an expert of {arch_made}, not of {arch}: use --set arch={arch_made} or other experts.")
+    if arch_made != arch:
+        raise ValueError(f"{path} is an expert of {arch_made}, not of {arch}: "
+                         f"use --set arch={arch_made} or other experts.")
     traj = rec['trajectory']
     n_params = sum(p.numel() for p in get_network(arch, real.channels, real.num_classes, real.im_size).parameters())
-    if not (isinstance(traj, Tensor) and traj.ndim == 2 and traj.shape[1] == n_params and traj.is_floating_point() and torch.isfinite(traj).all()):
+    if not (isinstance(traj, Tensor) and traj.ndim == 2 and traj.shape[1] == n_params and traj.is_floating_point()
+            and torch.isfinite(traj).all()):
         raise ValueError(f"{path}: the trajectory must be a finite float (epochs + 1, {n_params}) tensor for {arch}")
     if len(traj) - 1 < epochs_needed:
         raise ValueError(f"{path} records {len(traj) - 1} epochs, but the run reaches epoch {epochs_needed} "
@@ -118,9 +135,12 @@ def load_experts(folder, # a folder of `expert_*.pt` files
                 ) -> list[Tensor]:
     "The trajectories `(epochs + 1, P)` of the experts in `folder`, checked against the run."
     folder = Path(folder)
-    if not folder.is_dir(): raise ValueError(f"No expert folder {folder}: make experts with dd_experts --out {folder} (or train_experts).")
+    if not folder.is_dir():
+        raise ValueError(f"No expert folder {folder}: make experts with dd_experts --out {folder} (or train_experts).")
     paths = sorted(folder.glob('expert_*.pt'))
-    if not paths: raise ValueError(f"{folder} holds no expert_*.pt files: make experts with dd_experts --out {folder} (or train_experts).")
+    if not paths:
+        raise ValueError(f"{folder} holds no expert_*.pt files: "
+                         f"make experts with dd_experts --out {folder} (or train_experts).")
     return [read_expert(path, real, arch, epochs_needed)[0] for path in paths]
 
 # %% ../nbs/09b_trajectory.ipynb #63b09602
@@ -129,7 +149,8 @@ def expert_network(path, real: RealData, arch: str | None = None, epoch: int = -
     traj, arch = read_expert(path, real, arch)
     net = get_network(arch, real.channels, real.num_classes, real.im_size)
     if any(True for _ in net.buffers()):
-        raise ValueError(f"{arch} keeps batch-norm statistics, which experts do not record: train the teacher instead (omit --teacher).")
+        raise ValueError(f"{arch} keeps batch-norm statistics, which experts do not record: "
+                         "train the teacher instead (omit --teacher).")
     torch.nn.utils.vector_to_parameters(traj[epoch].float(), net.parameters())
     return net.eval()
 
@@ -137,7 +158,9 @@ def expert_network(path, real: RealData, arch: str | None = None, epoch: int = -
 def unflatten(flat: Tensor, like: dict) -> dict:
     "A flat parameter vector as a dict shaped like `like`."
     out, i = {}, 0
-    for k, p in like.items(): out[k] = flat[i:i + p.numel()].view_as(p).to(p); i += p.numel()
+    for k, p in like.items():
+        out[k] = flat[i:i + p.numel()].view_as(p).to(p)
+        i += p.numel()
     return out
 
 # %% ../nbs/09b_trajectory.ipynb #4f214531
@@ -169,7 +192,8 @@ def mtt_grads(f, theta_start: dict, target: dict, images: Tensor, labels: Tensor
     def outer(theta): return sum(((theta[k] - target[k])**2).sum() for k in target) / denom
     if mode == 'naive':
         with torch.enable_grad():
-            leaves = [images.detach().requires_grad_(), log_lr.detach().requires_grad_()] + ([labels.detach().requires_grad_()] if soft else [])
+            leaves = ([images.detach().requires_grad_(), log_lr.detach().requires_grad_()]
+                      + ([labels.detach().requires_grad_()] if soft else []))
             batch = step_inputs(leaves[0], leaves[2] if soft else labels, plan)
             theta = {k: p.detach().requires_grad_() for k, p in theta_start.items()}
             for t in range(steps):
@@ -213,7 +237,8 @@ class MTTConfig(Config):
     syn_steps: int = option(50, "N: student SGD steps per iteration")
     expert_epochs: int = option(2, "M: expert epochs the student must cover")
     max_start_epoch: int = option(5, "start epochs t are drawn from [0, max_start_epoch)")
-    trajectories: int = option(1, "(expert, start epoch) pairs per iteration, gradients averaged (split over processes)")
+    trajectories: int = option(1, "(expert, start epoch) pairs per iteration, gradients averaged "
+                                  "(split over processes)")
     lr_img: float = option(1000.0, "SGD (momentum 0.5) step size of the images")
     lr_lr: float = option(1e-7, "SGD (momentum 0.5) step size of the student step size alpha (as the reference)")
     lr_init: float = option(0.01, "initial student step size alpha (the experts' learning rate)")
@@ -221,28 +246,43 @@ class MTTConfig(Config):
     image_init: str = option('real', "initial images: random 'real' ones or Gaussian 'noise'", choices=IMAGE_INITS)
     soft_labels: bool = option(False, "learn soft labels, initialised from the logits of an expert (its last epoch)")
     lr_labels: float = option(10.0, "SGD (momentum 0.5) step size of the label logits")
-    strategy: str | None = option(None, "DSA augmentation of each student step; None: `dsa_strategy(dataset)`; 'none': off")
-    mode: str = option('exact', "gradient: 'exact' back-gradients, 'naive' autograd through the unroll, 'tesla' truncated", choices=GRAD_MODES)
-    seed: int = option(0, "seeds the images, the experts and start epochs drawn, every minibatch and augmentation", minimum=0)
+    strategy: str | None = option(None, "DSA augmentation of each student step; None: `dsa_strategy(dataset)`; "
+                                        "'none': off")
+    mode: str = option('exact', "gradient: 'exact' back-gradients, 'naive' autograd through the unroll, "
+                                "'tesla' truncated", choices=GRAD_MODES)
+    seed: int = option(0, "seeds the images, the experts and start epochs drawn, every minibatch and augmentation",
+                       minimum=0)
     def check(self):
         if self.strategy is not None: parse_strategy(self.strategy)
 
+# %% ../nbs/09b_trajectory.ipynb #8f1754e3
+@dataclass(eq=False, slots=True)
+class MTTState(State):
+    "What MTT's `step` uses besides the engine's fields."
+    trajectories: list | None = None   # the experts' trajectories, (epochs + 1, P) each
+    f: Callable | None = None          # the student's functional loss
+    like: dict | None = None           # the student's parameters, as the shapes to unflatten into
+    strategy: str | None = None        # DSA strategy of the student's batches; None: no augmentation
+    hard: Tensor | None = None         # class of each image
+
 # %% ../nbs/09b_trajectory.ipynb #4a03d114
-def mtt_init(state, g: torch.Generator):
+def mtt_init(state: MTTState, g: torch.Generator):
     "The experts, the student's functional loss, the images (and label logits), log(alpha) and their optimisers."
     real, cfg, dev = state.real, state.cfg, state.device
     state.world.check_split(cfg.trajectories, "mtt's trajectories per iteration",
-                            "set trajectories (--set trajectories=N) to at least the number of processes, or use fewer processes")
+                            "set trajectories (--set trajectories=N) to at least the number of processes, "
+                            "or use fewer processes")
     state.trajectories = load_experts(cfg.experts, real, cfg.arch, cfg.max_start_epoch - 1 + cfg.expert_epochs)
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size).to(dev)
     state.f, state.like = functional_loss(net), params_of(net)
     strategy = cfg.strategy or dsa_strategy(real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
-    C, ipc = real.num_classes, cfg.ipc
+    n_classes, ipc = real.num_classes, cfg.ipc
     images = init_synthetic(real, ipc, cfg.image_init, g)
-    state.hard = class_labels(C, ipc, dev)
+    state.hard = class_labels(n_classes, ipc, dev)
     with torch.no_grad():  # soft labels start from an expert's logits (TESLA / DATM)
-        logits = torch.func.functional_call(net, unflatten(state.trajectories[0][-1].to(dev), state.like), (images,)) if cfg.soft_labels else F.one_hot(state.hard, C).float()
+        logits = (torch.func.functional_call(net, unflatten(state.trajectories[0][-1].to(dev), state.like), (images,))
+                  if cfg.soft_labels else F.one_hot(state.hard, n_classes).float())
     label_logits = logits.detach().clone().requires_grad_()
     log_lr = torch.tensor(math.log(cfg.lr_init), device=dev).requires_grad_()
     state.tensors = dict(images=images, log_lr=log_lr, label_logits=label_logits)
@@ -253,7 +293,8 @@ def mtt_init(state, g: torch.Generator):
 
 # %% ../nbs/09b_trajectory.ipynb #78bce32e
 def mtt_step(state, it: int, g: torch.Generator) -> float:
-    "One iteration: experts and start epochs, N student steps from each, the matching loss, one update of everything learned."
+    """One iteration: experts and start epochs, N student steps from each, the matching loss, one update of everything
+    learned."""
     cfg, t, dev = state.cfg, state.tensors, state.device
     draws = []  # every process draws every trajectory's expert, start epoch and student batches
     for _ in range(cfg.trajectories):
@@ -269,7 +310,8 @@ def mtt_step(state, it: int, g: torch.Generator) -> float:
         for acc, gp in zip(grads, out[1:]):
             if gp is not None: acc += gp / len(draws)
     state.world.sum_(grads)
-    for name, p, gp in (('opt_img', t['images'], grads[0]), ('opt_lr', t['log_lr'], grads[1]), ('opt_labels', t['label_logits'], grads[2])):
+    for name, p, gp in (('opt_img', t['images'], grads[0]), ('opt_lr', t['log_lr'], grads[1]),
+                        ('opt_labels', t['label_logits'], grads[2])):
         if name == 'opt_labels' and not cfg.soft_labels: continue
         opt = state.stateful[name]
         opt.zero_grad(set_to_none=True)
@@ -279,18 +321,23 @@ def mtt_step(state, it: int, g: torch.Generator) -> float:
 
 # %% ../nbs/09b_trajectory.ipynb #4018d9be
 def mtt_result(state):
-    "The set, its labels (probabilities if learned) and the learned step size, which its evaluation trains with (as MTT)."
+    """The set, its labels (probabilities if learned) and the learned step size, which its evaluation trains with (as
+    MTT)."""
     cfg, t = state.cfg, state.tensors
     labels = t['label_logits'].detach().softmax(-1) if cfg.soft_labels else state.hard
     alpha = t['log_lr'].exp().item()
     return pack(state, t['images'], labels, info=dict(eval_augment=state.strategy, syn_lr=alpha, eval=dict(lr=alpha)))
 
 # %% ../nbs/09b_trajectory.ipynb #acb09355
-MTT = Method('mtt', MTTConfig, mtt_init, mtt_step, mtt_result, lower='lr_img or lr_lr', scalars=lambda state: dict(syn_lr=round(state.tensors['log_lr'].exp().item(), 8)))
+MTT = Method('mtt', MTTConfig, mtt_init, mtt_step, mtt_result, lower='lr_img or lr_lr', state=MTTState,
+             scalars=lambda state: dict(syn_lr=round(state.tensors['log_lr'].exp().item(), 8)))
 
 @with_config(MTTConfig)
-def distill_mtt(real: RealData, # the real dataset (as the experts')
-                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
-                **config) -> DistilledSet:
-    "Matching Training Trajectories: images, step size (and soft labels) such that N student steps follow M expert epochs."
+def distill_mtt(
+    real: RealData, # the real dataset (as the experts')
+    device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
+    **config
+) -> DistilledSet:
+    """Matching Training Trajectories: images, step size (and soft labels) such that N student steps follow M expert
+    epochs."""
     return distill(MTT, real, MTTConfig.of(**config), device, progress, checkpoint, callback, log=log)

@@ -4,8 +4,8 @@
 
 # %% ../nbs/08_unrolled.ipynb #0cc71ac3
 from __future__ import annotations
-from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from dataclasses import dataclass, replace
+from typing import Callable, ClassVar, NamedTuple
 
 import torch
 import torch.nn as nn
@@ -15,14 +15,16 @@ from torch.func import functional_call
 
 from .data import sample_balanced
 from .train import use_compile
-from .backgrad import HVPS, compiled_hvp, compiled_step, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll
+from .backgrad import (
+    HVPS, compiled_hvp, compiled_step, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll)
 from .models import NETWORKS, WEIGHT_INITS, get_network
 from .distilled import DistilledSet, read_record
-from .engine import IMAGE_INITS, Config, Method, class_labels, distill, option, pack, with_config
+from .engine import (
+    IMAGE_INITS, Config, Method, State, check_ipc, class_labels, distill, option, pack, with_config)
 
 # %% auto #0
-__all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'dd_init', 'dd_step',
-           'dd_result', 'dd_scalars', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
+__all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'DDState', 'dd_init',
+           'dd_step', 'dd_result', 'dd_scalars', 'distill_dd', 'with_schedule', 'show_steps', 'plot_history']
 
 # %% ../nbs/08_unrolled.ipynb #31733921
 class BackGrad(NamedTuple):
@@ -34,12 +36,15 @@ class BackGrad(NamedTuple):
 
 # %% ../nbs/08_unrolled.ipynb #78900843
 def _check_unroll_args(images, labels, raw_lrs):
-    if images.ndim != 5: raise ValueError(f"images must be (S, n, C, H, W) (S steps of n images), got shape {tuple(images.shape)}")
+    if images.ndim != 5:
+        raise ValueError(f"images must be (S, n, C, H, W) (S steps of n images), got shape {tuple(images.shape)}")
     S, n = images.shape[:2]
     if labels.shape[:2] != (S, n) or labels.ndim != (3 if labels.is_floating_point() else 2):
-        raise ValueError(f"labels must be (S, n)={S, n} class indices or (S, n, num_classes) float logits, got {labels.dtype} {tuple(labels.shape)}")
+        raise ValueError(f"labels must be (S, n)={S, n} class indices or (S, n, num_classes) float logits, "
+                         f"got {labels.dtype} {tuple(labels.shape)}")
     if raw_lrs.ndim != 1 or len(raw_lrs) % S:
-        raise ValueError(f"raw_lrs must be 1-D with S*E entries (a multiple of S={S}), got shape {tuple(raw_lrs.shape)}")
+        raise ValueError(f"raw_lrs must be 1-D with S*E entries (a multiple of S={S}), "
+                         f"got shape {tuple(raw_lrs.shape)}")
 
 # %% ../nbs/08_unrolled.ipynb #b4d44402
 def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double', step=None) -> BackGrad:
@@ -58,16 +63,18 @@ def _backgrad(f, theta0, images, labels, raw_lrs, real_x, real_y, hvp='double', 
     return BackGrad(loss.detach(), g_x, g_eta * torch.sigmoid(rho), g_y)
 
 # %% ../nbs/08_unrolled.ipynb #7426a09f
-def backgrad(net: nn.Module, # the network (its architecture; BatchNorm as in `batch_stats_net`)
-             theta0: dict | None, # initial parameters (name -> tensor); None: `net`'s own
-             images: Tensor, # (S, n, C, H, W) distilled images, one group per inner step
-             labels: Tensor, # (S, n) class indices, or (S, n, num_classes) learned label logits
-             raw_lrs: Tensor, # (S*E,) raw step sizes; the step sizes are softplus(raw_lrs)
-             real_x: Tensor, real_y: Tensor, # the real batch of the outer loss
-             hvp = 'double' # Hessian-vector product: a name in `HVPS` ('double', 'fwdrev', 'reverse') or e.g. `compiled_hvp()`
-            ) -> BackGrad:
+def backgrad(
+    net: nn.Module, # the network (its architecture; BatchNorm as in `batch_stats_net`)
+    theta0: dict | None, # initial parameters (name -> tensor); None: `net`'s own
+    images: Tensor, # (S, n, C, H, W) distilled images, one group per inner step
+    labels: Tensor, # (S, n) class indices, or (S, n, num_classes) learned label logits
+    raw_lrs: Tensor, # (S*E,) raw step sizes; the step sizes are softplus(raw_lrs)
+    real_x: Tensor, real_y: Tensor, # the real batch of the outer loss
+    hvp = 'double' # Hessian-vector product: a name in `HVPS` ('double', 'fwdrev', 'reverse') or e.g. `compiled_hvp()`
+) -> BackGrad:
     "Outer loss of the unrolled steps and its gradients, by back-gradients: stored $\\theta_t$ and one HVP per step."
-    return _backgrad(functional_loss(net), params_of(net) if theta0 is None else theta0, images, labels, raw_lrs, real_x, real_y, hvp)
+    return _backgrad(functional_loss(net), params_of(net) if theta0 is None else theta0, images, labels, raw_lrs,
+                     real_x, real_y, hvp)
 
 # %% ../nbs/08_unrolled.ipynb #a5dc0ae1
 def naive_backgrad(net: nn.Module, theta0: dict | None, images: Tensor, labels: Tensor, raw_lrs: Tensor,
@@ -77,7 +84,8 @@ def naive_backgrad(net: nn.Module, theta0: dict | None, images: Tensor, labels: 
     f, soft, S = functional_loss(net), labels.is_floating_point(), images.shape[0]
     theta0 = params_of(net) if theta0 is None else theta0
     with torch.enable_grad():
-        leaves = [images.detach().requires_grad_(), raw_lrs.detach().requires_grad_()] + ([labels.detach().requires_grad_()] if soft else [])
+        leaves = ([images.detach().requires_grad_(), raw_lrs.detach().requires_grad_()]
+                  + ([labels.detach().requires_grad_()] if soft else []))
         images, rho, labels = leaves[0], leaves[1], leaves[2] if soft else labels
         theta = {k: p.detach().requires_grad_() for k, p in theta0.items()}
         for t, eta in enumerate(F.softplus(rho)):
@@ -94,37 +102,44 @@ NET_INITS = ('fixed', 'random', 'pretrained')
 class DDConfig(Config):
     "Unrolled Dataset Distillation (Wang et al. 2018); the defaults are the paper's MNIST setting."
     method: ClassVar[str] = 'dd'
-    aliases: ClassVar[dict] = {'init': 'net_init'}
+    aliases: ClassVar[dict] = {'init': 'net_init', 'ipc': 'ipc_per_step'}  # `ipc`: the name before
     arch: str = option('LeNet', "network the images are learned for", choices=NETWORKS)
     steps: int = option(10, "S: inner steps per epoch, each with its own images")
     epochs: int = option(3, "E: passes over the S steps (each step of each epoch has its own step size)")
-    ipc: int = option(1, "images per class *per step* (the set holds steps*ipc images per class)")
+    ipc_per_step: int = option(1, "images of each class in each step (the set holds steps * ipc_per_step per class)")
     iterations: int = option(1000, "outer (Adam) iterations")
-    net_init: str = option('fixed', "theta0: one 'fixed' network, fresh 'random' ones every iteration, or 'pretrained' weights", choices=NET_INITS)
+    net_init: str = option('fixed', "theta0: one 'fixed' network, fresh 'random' ones every iteration, "
+                                    "or 'pretrained' weights", choices=NET_INITS)
     n_nets: int = option(1, "networks per iteration for net_init='random'")
-    weight_init: str | None = option('xavier', "how theta0 is drawn: 'xavier' (the DD code), 'normal', 'kaiming'; None: PyTorch's default", choices=WEIGHT_INITS)
+    weight_init: str | None = option('xavier', "how theta0 is drawn: 'xavier' (the DD code), 'normal', 'kaiming'; "
+                                               "None: PyTorch's default", choices=WEIGHT_INITS)
     lr: float = option(0.01, "Adam learning rate of images, step sizes and labels (betas 0.5, 0.999)")
     lr_init: float = option(0.02, "initial inner step size")
     batch_size: int = option(256, "real images per outer loss")
     decay_every: int = option(0, "halve Adam's learning rate every this many iterations; 0: iterations//4", minimum=0)
     soft_labels: bool = option(False, "also learn label logits (stored as probabilities)")
-    image_init: str = option('noise', "initial images: Gaussian 'noise' (the paper) or random 'real' ones", choices=IMAGE_INITS)
+    image_init: str = option('noise', "initial images: Gaussian 'noise' (the paper) or random 'real' ones",
+                             choices=IMAGE_INITS)
     pretrained: str | None = option(None, "net_init='pretrained': a file saved with torch.save(net.state_dict())")
-    hvp: str = option('double', "Hessian-vector product: 'double' backward, 'fwdrev' (forward-over-reverse) or 'reverse' ('double' in torch.func); compiled runs use compiled_hvp(hvp)", choices=tuple(HVPS))
+    hvp: str = option('double', "Hessian-vector product: 'double' backward, 'fwdrev' (forward-over-reverse) or "
+                                "'reverse' ('double' in torch.func); compiled runs use compiled_hvp(hvp)",
+                      choices=tuple(HVPS))
     eval_every: int = option(0, "record test accuracy every this many iterations (0: never)", minimum=0)
     eval_size: int = option(2000, "test images for those curves")
     seed: int = option(0, "seeds the images, the real batches and the networks", minimum=0)
 
     def check(self):
         if (self.net_init == 'pretrained') != (self.pretrained is not None):
-            raise ValueError("net_init='pretrained' goes with pretrained=FILE (a saved state dict), and pretrained only with it.")
+            raise ValueError("net_init='pretrained' goes with pretrained=FILE (a saved state dict), "
+                             "and pretrained only with it.")
 
 # %% ../nbs/08_unrolled.ipynb #dcf56b5b
 _TRAIN_SEEDS = (2**20, 2**20 + 2**30)  # training inits for net_init='random'; evaluation seeds stay below 2**20
 
 def _init_states(cfg: DDConfig, real, generator):
     "A function returning, at each call (iteration), the list of initial state dicts to unroll from."
-    make = lambda s: get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=s, weight_init=cfg.weight_init).state_dict()
+    make = lambda s: get_network(cfg.arch, real.channels, real.num_classes, real.im_size, seed=s,
+                                 weight_init=cfg.weight_init).state_dict()
     if cfg.net_init == 'random':
         return lambda: [make(int(torch.randint(*_TRAIN_SEEDS, (1,), generator=generator))) for _ in range(cfg.n_nets)]
     if cfg.net_init == 'fixed': state = make(cfg.seed)
@@ -132,8 +147,8 @@ def _init_states(cfg: DDConfig, real, generator):
         state, want = read_record(cfg.pretrained, 'state dict'), make(cfg.seed)
         if not (isinstance(state, dict) and state.keys() == want.keys()
                 and all(isinstance(v, Tensor) and v.shape == want[k].shape for k, v in state.items())):
-            raise ValueError(f"{cfg.pretrained} does not hold a state dict of {cfg.arch}: keys {sorted(map(str, state))[:3]}..., "
-                             f"expected {sorted(want)[:3]}... with their shapes")
+            raise ValueError(f"{cfg.pretrained} does not hold a state dict of {cfg.arch}: "
+                             f"keys {sorted(map(str, state))[:3]}..., expected {sorted(want)[:3]}... with their shapes")
     return lambda: [state]
 
 # %% ../nbs/08_unrolled.ipynb #a339105f
@@ -146,32 +161,54 @@ def schedule_accuracy(f, net: nn.Module, theta0: dict, images: Tensor, labels: T
                   for xb, yb in zip(test_x.split(batch_size), test_y.split(batch_size)))
     return 100 * correct / len(test_y)
 
+# %% ../nbs/08_unrolled.ipynb #62a3b9aa
+@dataclass(eq=False, slots=True)
+class DDState(State):
+    "What DD's `step` uses besides the engine's fields: the networks, the products, the labels and the learned leaves."
+    net: nn.Module | None = None             # the architecture, called functionally through `f`
+    f: Callable | None = None                # functional loss `f(theta, x, y)` of `net`
+    init_states: Callable | None = None      # () -> the initial state dicts to unroll from this iteration
+    split: Callable | None = None            # state dict -> its parameters, on the device
+    hvp: Callable | str | None = None        # the Hessian-vector product (a name of `HVPS`, or a compiled one)
+    sgd_step: Callable | None = None         # the compiled SGD step of the unroll; None: eager
+    hard: Tensor | None = None               # (steps, classes * ipc_per_step) class of each image
+    leaves: list | None = None               # what Adam updates: images, raw step sizes (and label logits)
+    test_x: Tensor | None = None             # the test images of the accuracy curve
+    test_y: Tensor | None = None
+    curve_states: list | None = None         # unseen initial states for the accuracy curve of a random-init run
+
 # %% ../nbs/08_unrolled.ipynb #f349254c
-def dd_init(state, g: torch.Generator, compile='auto'):
-    "The learned leaves (images by step, raw step sizes, label logits), their Adam optimiser and schedule, the networks."
-    real, cfg, dev, C = state.real, state.cfg, state.device, state.real.num_classes
-    fast = use_compile(compile, cfg.iterations)  # 'auto': runs of 200 iterations or more
+def dd_init(state: DDState, g: torch.Generator, compile='auto'):
+    """The learned leaves (images by step, raw step sizes, label logits), their Adam optimiser and schedule, the
+    networks."""
+    real, cfg, dev, n_classes = state.real, state.cfg, state.device, state.real.num_classes
+    fast = use_compile(compile, cfg.iterations, 'dd')
     state.hvp, state.sgd_step = (compiled_hvp(cfg.hvp), compiled_step()) if fast else (cfg.hvp, None)
-    net = get_network(cfg.arch, real.channels, C, real.im_size, seed=cfg.seed, weight_init=cfg.weight_init).to(dev)
+    net = get_network(cfg.arch, real.channels, n_classes, real.im_size, seed=cfg.seed,
+                      weight_init=cfg.weight_init).to(dev)
     state.net, state.f, state.init_states = net, functional_loss(net), _init_states(cfg, real, g)
     state.world.check_split(cfg.n_nets if cfg.net_init == 'random' else 1, "dd's networks per iteration",
                             "use net_init='random' with n_nets >= the number of processes, or fewer processes")
     names = dict(net.named_parameters())
     state.split = lambda s: {k: v.to(dev) for k, v in s.items() if k in names}
-    # images (S, C*ipc, ...): step s holds ipc images of every class, sorted by class
-    if cfg.image_init == 'real': x0 = torch.stack([sample_balanced(real, cfg.ipc, g)[0] for _ in range(cfg.steps)])
-    else: x0 = torch.randn(cfg.steps, C * cfg.ipc, *real.train_x.shape[1:], generator=g)
+    # images (S, n_classes * q, ...): step s holds q = ipc_per_step images of every class, sorted by class
+    q = check_ipc(real, cfg.ipc_per_step)
+    if cfg.image_init == 'real': x0 = torch.stack([sample_balanced(real, q, g)[0] for _ in range(cfg.steps)])
+    else: x0 = torch.randn(cfg.steps, n_classes * q, *real.train_x.shape[1:], generator=g)
     images = x0.to(dev).requires_grad_()
-    state.hard = class_labels(C, cfg.ipc, dev).repeat(cfg.steps, 1)
-    label_logits = (5. * F.one_hot(state.hard, C).float()).requires_grad_()  # softmax: 0.94 on the class
-    raw_lrs = torch.full((cfg.steps * cfg.epochs,), cfg.lr_init, device=dev).expm1().log().requires_grad_()  # softplus^-1
+    state.hard = class_labels(n_classes, q, dev).repeat(cfg.steps, 1)
+    label_logits = (5. * F.one_hot(state.hard, n_classes).float()).requires_grad_()  # softmax: 0.94 on the class
+    raw_lrs = (torch.full((cfg.steps * cfg.epochs,), cfg.lr_init, device=dev)
+               .expm1().log().requires_grad_())  # softplus^-1
     state.leaves = [images, raw_lrs] + ([label_logits] if cfg.soft_labels else [])
     opt = torch.optim.Adam(state.leaves, lr=cfg.lr, betas=(0.5, 0.999))
     sched = torch.optim.lr_scheduler.StepLR(opt, cfg.decay_every or max(1, cfg.iterations // 4), gamma=0.5)
-    state.tensors, state.stateful, state.images = dict(images=images, raw_lrs=raw_lrs, label_logits=label_logits), dict(opt=opt, sched=sched), images
+    state.tensors, state.images = dict(images=images, raw_lrs=raw_lrs, label_logits=label_logits), images
+    state.stateful = dict(opt=opt, sched=sched)
     state.test_x, state.test_y = real.test_x[:cfg.eval_size], real.test_y[:cfg.eval_size]
-    state.curve_states = [get_network(cfg.arch, real.channels, C, real.im_size, seed=2**19 + i, weight_init=cfg.weight_init).state_dict()
-                          for i in range(2)]  # unseen networks for the accuracy curve of a random-init run
+    # unseen networks for the accuracy curve of a random-init run
+    state.curve_states = [get_network(cfg.arch, real.channels, n_classes, real.im_size, seed=2**19 + i,
+                                      weight_init=cfg.weight_init).state_dict() for i in range(2)]
     state.record['history'].update(eval_iteration=[], acc=[])
 
 # %% ../nbs/08_unrolled.ipynb #0e6491fb
@@ -181,15 +218,17 @@ def _labels(state): return state.tensors['label_logits'].detach() if state.cfg.s
 def _record_accuracy(state, it: int):
     "Test accuracy of the current schedule (mean over the fixed net, or two unseen random ones) into the history."
     t = state.tensors
-    accs = [schedule_accuracy(state.f, state.net, state.split(s), t['images'].detach(), _labels(state), F.softplus(t['raw_lrs'].detach()),
-                              state.test_x, state.test_y)
+    accs = [schedule_accuracy(state.f, state.net, state.split(s), t['images'].detach(), _labels(state),
+                              F.softplus(t['raw_lrs'].detach()), state.test_x, state.test_y)
             for s in (state.curve_states if state.cfg.net_init == 'random' else state.init_states())]
     h = state.record['history']
-    h['eval_iteration'].append(it); h['acc'].append(round(sum(accs) / len(accs), 2))
+    h['eval_iteration'].append(it)
+    h['acc'].append(round(sum(accs) / len(accs), 2))
 
 # %% ../nbs/08_unrolled.ipynb #e52296aa
 def dd_step(state, it: int, g: torch.Generator) -> float:
-    "One outer iteration: a real batch, back-gradients from every initial network (averaged; each process its share), one Adam step."
+    """One outer iteration: a real batch, back-gradients from every initial network (averaged; each process its share),
+    one Adam step."""
     cfg, real, t = state.cfg, state.real, state.tensors
     if cfg.eval_every and it % cfg.eval_every == 0: _record_accuracy(state, it)
     idx = torch.randint(len(real.train_y), (cfg.batch_size,), generator=g).to(state.device)
@@ -210,30 +249,33 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
 
 # %% ../nbs/08_unrolled.ipynb #b77b6c0e
 def dd_result(state) -> DistilledSet:
-    "The set: images flattened by step, hard or soft labels, the learned schedule and (fixed or pretrained init) theta0."
-    cfg, t, C = state.cfg, state.tensors, state.real.num_classes
+    """The set: images flattened by step, hard or soft labels, the learned schedule and (fixed or pretrained init)
+    theta0."""
+    cfg, t, n_classes = state.cfg, state.tensors, state.real.num_classes
     if cfg.eval_every: _record_accuracy(state, cfg.iterations)
     labels = F.softmax(t['label_logits'].detach(), -1).flatten(0, 1) if cfg.soft_labels else state.hard.flatten()
     return pack(state, t['images'].flatten(0, 1), labels, info=dict(weight_init=cfg.weight_init),
                 lrs=F.softplus(t['raw_lrs'].detach()).cpu(), steps=cfg.steps, epochs=cfg.epochs,
-                step_index=torch.arange(cfg.steps).repeat_interleave(C * cfg.ipc),
-                init_state=None if cfg.net_init == 'random' else {k: v.cpu() for k, v in state.init_states()[0].items()})
+                step_index=torch.arange(cfg.steps).repeat_interleave(n_classes * cfg.ipc_per_step),
+                init_state=(None if cfg.net_init == 'random'
+                            else {k: v.cpu() for k, v in state.init_states()[0].items()}))
 
 # %% ../nbs/08_unrolled.ipynb #551beb53
 def dd_scalars(state) -> dict:
     "The learned step sizes, summarised for the run log."
     etas = F.softplus(state.tensors['raw_lrs'].detach())
-    return dict(lr_mean=round(etas.mean().item(), 6), lr_min=round(etas.min().item(), 6), lr_max=round(etas.max().item(), 6))
+    return dict(lr_mean=round(etas.mean().item(), 6), lr_min=round(etas.min().item(), 6),
+                lr_max=round(etas.max().item(), 6))
 
 # %% ../nbs/08_unrolled.ipynb #47b731a1
-DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init', scalars=dd_scalars)
+DD = Method('dd', DDConfig, dd_init, dd_step, dd_result, lower='lr or lr_init', scalars=dd_scalars, state=DDState)
 
 @with_config(DDConfig)
 def distill_dd(real, # the real dataset (`RealData`)
                device='auto', progress: bool = True, checkpoint=None, callback=None, log=None, # as for `engine.distill`
-               compile='auto', # torch.compile the Hessian-vector products: True, False, or 'auto' (from 200 iterations)
+               compile='auto', # torch.compile the Hessian-vector products: True, False, or 'auto' (`use_compile`)
                **config) -> DistilledSet:
-    "Dataset Distillation: learn `steps` x `ipc` images per class and `steps*epochs` step sizes by back-gradients."
+    "Dataset Distillation: `steps` x `ipc_per_step` images per class and `steps*epochs` step sizes, by back-gradients."
     return distill(DD, real, DDConfig.of(**config), device, progress, checkpoint, callback, log=log, compile=compile)
 
 # %% ../nbs/08_unrolled.ipynb #9aadfb8f
@@ -241,19 +283,17 @@ def with_schedule(baseline: DistilledSet, # e.g. `distill_random(real, ipc=disti
                   distilled: DistilledSet # a scheduled set (from `distill_dd`) whose schedule to copy
                  ) -> DistilledSet:
     "`baseline`'s images replayed with `distilled`'s steps, epochs, step sizes and initial weights."
-    if not distilled.is_scheduled: raise ValueError("distilled has no step schedule (lrs is None): pass a set from distill_dd")
+    if not distilled.is_scheduled:
+        raise ValueError("distilled has no step schedule (lrs is None): pass a set from distill_dd")
     if baseline.images.shape != distilled.images.shape or baseline.is_soft:
         raise ValueError(f"baseline must have hard labels and images {tuple(distilled.images.shape)} like distilled, "
                          f"got {tuple(baseline.images.shape)}: use ipc={distilled.ipc}")
     per_class, q = distilled.ipc, distilled.ipc // distilled.steps   # images per class, and per class per step
     step_index = torch.arange(len(baseline.images)) % per_class // q
-    return DistilledSet(images=baseline.images, labels=baseline.labels, num_classes=baseline.num_classes, mean=baseline.mean,
-                        std=baseline.std, dataset=baseline.dataset, method=baseline.method,
-                        config=baseline.config, info={**baseline.info, 'schedule_of': distilled.method,
-                        'weight_init': distilled.info.get('weight_init')},  # its nets are drawn like the set's
-                        seed=baseline.seed, arch=distilled.arch,
-                        lrs=distilled.lrs, steps=distilled.steps, epochs=distilled.epochs, step_index=step_index,
-                        init_state=distilled.init_state)
+    info = {**baseline.info, 'schedule_of': distilled.method,
+            'weight_init': distilled.info.get('weight_init')}  # its nets are drawn like the set's
+    return replace(baseline, info=info, arch=distilled.arch, lrs=distilled.lrs, steps=distilled.steps,
+                   epochs=distilled.epochs, step_index=step_index, init_state=distilled.init_state)
 
 # %% ../nbs/08_unrolled.ipynb #30087eef
 def show_steps(distilled: DistilledSet, # a set from `distill_dd`
@@ -264,7 +304,8 @@ def show_steps(distilled: DistilledSet, # a set from `distill_dd`
     order = torch.argsort(distilled.step_index * distilled.num_classes + distilled.hard_labels, stable=True)
     titles = [f'step {s}: ' + ', '.join(f'{lr:.3f}' for lr in lrs[:, s].tolist()) for s in range(S)]
     from dataset_distillation.data import show_images
-    return show_images(distilled.images[order], distilled.mean, distilled.std, nrow=len(order) // S, ax=ax, titles=titles, size=size)
+    return show_images(distilled.images[order], distilled.mean, distilled.std, nrow=len(order) // S, ax=ax,
+                       titles=titles, size=size)
 
 # %% ../nbs/08_unrolled.ipynb #12cce04c
 def plot_history(distilled: DistilledSet, axs=None):
@@ -272,7 +313,9 @@ def plot_history(distilled: DistilledSet, axs=None):
     import matplotlib.pyplot as plt
     h = distilled.info['history']
     if axs is None: _, axs = plt.subplots(1, 2, figsize=(7, 2))
-    axs[0].plot(h['loss'], lw=.5); axs[0].set(xlabel='iteration', ylabel='outer loss', yscale='log')
-    axs[1].plot(h['eval_iteration'], h['acc'], 'o-', ms=3); axs[1].set(xlabel='iteration', ylabel='test acc. (%)')
+    axs[0].plot(h['loss'], lw=.5)
+    axs[0].set(xlabel='iteration', ylabel='outer loss', yscale='log')
+    axs[1].plot(h['eval_iteration'], h['acc'], 'o-', ms=3)
+    axs[1].set(xlabel='iteration', ylabel='test acc. (%)')
     plt.tight_layout()
     return axs

@@ -6,18 +6,18 @@ A set, checkpoint, expert or imported tensor file is read by `read_record` (arch
 or YAML document by `read_document` (bounded, no YAML aliases), a run log by `read_lines`, an image by `read_image`
 (size before decoding, real bit depth). This script reads the package with `ast` and reports any other call that reads
 a file's content: `torch.load`, `pickle.load(s)`, `numpy.load`, `json.load`, anything of `yaml`, PIL's `Image.open`,
-`Path.read_text`/`read_bytes`, and `open` without a write mode. Calls inside functions (nested ones included) are checked,
-lazy imports too, since they are plain calls here.
+`Path.read_text`/`read_bytes`, and `open` without a write mode. Calls inside functions (nested ones included) are
+checked, lazy imports too, since they are plain calls here.
 """
 import ast, sys
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parent.parent / 'dataset_distillation'
-DOORS = {('distilled', 'read_record'), ('distilled', 'read_document'), ('distilled', '_yaml'), ('distilled', 'read_lines'),
-         ('distilled', 'read_image')}
+DOORS = {('distilled', 'read_record'), ('distilled', 'read_document'), ('distilled', '_yaml'),
+         ('distilled', 'read_lines'), ('distilled', 'read_image')}
 ALLOWED = {('data', '_md5'): "hashes a torchvision download to compare it with torchvision's md5 (nothing is parsed)"}
-READS = {('torch', 'load'), ('pickle', 'load'), ('pickle', 'loads'), ('np', 'load'), ('numpy', 'load'), ('json', 'load'),
-         ('Image', 'open'), ('PILImage', 'open')}
+READS = {('torch', 'load'), ('pickle', 'load'), ('pickle', 'loads'), ('np', 'load'), ('numpy', 'load'),
+         ('json', 'load'), ('Image', 'open'), ('PILImage', 'open')}
 
 def call_name(node: ast.Call) -> tuple:
     "`(base, attr)` of a call such as `torch.load(...)` or `path.read_text()`; `(None, name)` for a bare name."
@@ -39,7 +39,8 @@ def offenders(path: Path) -> list:
     def visit(node, where):
         for child in ast.iter_child_nodes(node):
             inner = where
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)): inner = where or child.name  # the outermost function
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = where or child.name  # the outermost function
             if isinstance(child, ast.Call) and reads(child) and (module, where) not in DOORS | set(ALLOWED):
                 out.append(f"{path.name}:{child.lineno}: {ast.unparse(child.func)}(...) in {where or 'module level'}: "
                            "read files through distilled.read_record / read_document / read_lines / read_image")
@@ -50,5 +51,6 @@ def offenders(path: Path) -> list:
 if __name__ == '__main__':
     files = sorted(p for p in PKG.glob('*.py') if p.name != '_modidx.py')
     bad = [o for p in files for o in offenders(p)]
-    print('\n'.join(bad) if bad else f"check_doors: every file read in {len(files)} modules goes through a checked reader")
+    print('\n'.join(bad) if bad
+          else f"check_doors: every file read in {len(files)} modules goes through a checked reader")
     sys.exit(1 if bad else 0)

@@ -24,7 +24,8 @@ def chapters() -> dict:
     return out
 
 def imported(tree: ast.AST, module: str) -> list:
-    "`(line, module)` of every package module `module` imports, anywhere in its code; `(line, None)` for a dynamic import."
+    """`(line, module)` of every package module `module` imports, anywhere in its code; `(line, None)` for a dynamic
+    import."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -34,8 +35,10 @@ def imported(tree: ast.AST, module: str) -> list:
             else: mods = [name.split('.')[1]] if name.startswith('dataset_distillation.') else []
             found += [(node.lineno, m) for m in mods]
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, a.name.split('.')[1]) for a in node.names if a.name.startswith('dataset_distillation.')]
-        elif isinstance(node, ast.Call) and getattr(node.func, 'attr', getattr(node.func, 'id', None)) == 'import_module':
+            found += [(node.lineno, a.name.split('.')[1]) for a in node.names
+                      if a.name.startswith('dataset_distillation.')]
+        elif (isinstance(node, ast.Call)
+              and getattr(node.func, 'attr', getattr(node.func, 'id', None)) == 'import_module'):
             arg = node.args[0] if node.args else None
             ok = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
             found.append((node.lineno, arg.value.removeprefix('dataset_distillation.') if ok else None))
@@ -46,12 +49,18 @@ if __name__ == '__main__':
     for path in sorted(PKG.glob('*.py')):
         module = path.stem
         if module in ('__init__', '_modidx'): continue
-        if module not in order: bad.append(f"{path.name}: no notebook exports it (#| default_exp {module})"); continue
+        if module not in order:
+            bad.append(f"{path.name}: no notebook exports it (#| default_exp {module})")
+            continue
         for line, target in imported(ast.parse(path.read_text()), module):
             arrows += 1
-            if target is None: bad.append(f"{path.name}:{line}: a dynamic import (import_module of a computed name) cannot be checked")
-            elif target not in order: continue  # not a module of ours (e.g. a name imported from the package's __init__)
+            if target is None:
+                bad.append(f"{path.name}:{line}: a dynamic import (import_module of a computed name) cannot be checked")
+            elif target not in order:
+                continue  # not a module of ours (e.g. a name imported from the package's __init__)
             elif order[target][0] >= order[module][0]:
-                bad.append(f"{path.name}:{line}: imports {target} ({order[target][1]}), a later chapter than {order[module][1]}")
-    print('\n'.join(bad) if bad else f"check_imports: {arrows} imports between {len(order)} modules, each from an earlier chapter")
+                bad.append(f"{path.name}:{line}: imports {target} ({order[target][1]}), "
+                           f"a later chapter than {order[module][1]}")
+    print('\n'.join(bad) if bad
+          else f"check_imports: {arrows} imports between {len(order)} modules, each from an earlier chapter")
     sys.exit(1 if bad else 0)

@@ -1,7 +1,8 @@
 """Copy cells (source and outputs) from one notebook into another, matched by a text each cell contains exactly once.
 
 With `run_nb.py --only`, two long cells of one notebook can run at once on two copies; this brings the second copy's
-results back. Usage: python tools/merge_cells.py nbs/08_copy.ipynb nbs/08_unrolled.ipynb "rand = distill_dd,show_steps(rand)"
+results back.
+Usage: python tools/merge_cells.py nbs/08_copy.ipynb nbs/08_unrolled.ipynb "rand = distill_dd,show_steps(rand)"
 """
 import json, sys
 

@@ -1,8 +1,8 @@
 """Execute notebooks in place so their outputs can be committed, like `nbdev_test` but keeping outputs.
 
 Cells flagged `#| slow` or `#| cuda` are skipped (their committed outputs kept) unless named in --flags.
-With --only, only the slow/cuda cells whose source contains one of the given strings run (the others keep their outputs),
-so that two long cells of one notebook can run in two processes on two copies (then tools/merge_cells.py).
+With --only, only the slow/cuda cells whose source contains one of the given strings run (the others keep their
+outputs), so that two long cells of one notebook can run in two processes on two copies (then tools/merge_cells.py).
 Usage: python tools/run_nb.py nbs/08_unrolled.ipynb [--flags slow] [--only "text in cell,other text"]
 """
 import argparse, io, os, sys, time
@@ -15,7 +15,9 @@ class _Tee(io.StringIO):
     "A cell's captured stream that a long cell also echoes to the log as it prints (execnb's verbose mode drops them)."
     echo = False
     def write(self, s):
-        if _Tee.echo: sys.__stdout__.write(s); sys.__stdout__.flush()
+        if _Tee.echo:
+            sys.__stdout__.write(s)
+            sys.__stdout__.flush()
         return super().write(s)
 capture.StringIO = _Tee  # the class IPython's capture_output makes for stdout and stderr
 
@@ -45,7 +47,9 @@ def run(path, flags=(), only=()):
     write_nb(nb, path)
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(); p.add_argument('paths', nargs='+'); p.add_argument('--flags', default='')
+    p = argparse.ArgumentParser()
+    p.add_argument('paths', nargs='+')
+    p.add_argument('--flags', default='')
     p.add_argument('--only', default='', help='comma-separated strings: run only the slow/cuda cells containing one')
     a = p.parse_args()
     sys.argv = sys.argv[:1]  # torch.compile pastes argv into generated code: a quote in --only broke it (SyntaxError)

@@ -13,7 +13,9 @@ def shrink(png_b64: str, max_width: int) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(); p.add_argument('paths', nargs='+'); p.add_argument('--max_width', type=int, default=900)
+    p = argparse.ArgumentParser()
+    p.add_argument('paths', nargs='+')
+    p.add_argument('--max_width', type=int, default=900)
     a = p.parse_args()
     for path in a.paths:
         nb = json.load(open(path))
@@ -25,4 +27,6 @@ if __name__ == '__main__':
                     if len(new) < len(data['image/png']):
                         data['image/png'] = new
                         out.get('metadata', {}).pop('image/png', None)  # drop retina width/height hints
-        with open(path, 'w') as f: json.dump(nb, f, indent=1, ensure_ascii=False); f.write('\n')
+        with open(path, 'w') as f:
+            json.dump(nb, f, indent=1, ensure_ascii=False)
+            f.write('\n')

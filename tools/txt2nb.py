@@ -15,7 +15,8 @@ def cells_from_text(text):
             cells.append(cell)
     for line in text.splitlines():
         if line.strip() in ('%%', '%% md'):
-            close(); kind, lines = ('md' if line.strip() == '%% md' else 'code'), []
+            close()
+            kind, lines = ('md' if line.strip() == '%% md' else 'code'), []
         else: lines.append(line)
     close()
     return cells
@@ -25,4 +26,6 @@ if __name__ == '__main__':
     nb = {'cells': cells_from_text(open(src).read()), 'metadata': {
         'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}},
         'nbformat': 4, 'nbformat_minor': 5}
-    with open(dest, 'w') as f: json.dump(nb, f, indent=1); f.write('\n')
+    with open(dest, 'w') as f:
+        json.dump(nb, f, indent=1)
+        f.write('\n')

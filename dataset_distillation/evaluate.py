@@ -67,7 +67,7 @@ def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: 
 
 # %% ../nbs/07_evaluate.ipynb #8a542cea
 _NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'),
-            'weight_decay': (lambda v: v >= 0, '>= 0')}
+            'weight_decay': (lambda v: v >= 0, '>= 0'), 'temperature': (lambda v: v > 0, '> 0')}
 
 def check_protocol(**protocol):
     """Check the evaluation settings given (`evaluate_set`'s `models`, `epochs`, `seed`, `lr`, ...): a `ValueError`
@@ -109,6 +109,34 @@ def _together(together, device, net, one_by_one: bool) -> bool:
     if together is True and cannot: raise ValueError(f"together=True: {cannot}; use together='auto' or False.")
     return cannot is None and (together is True or device.type == 'cuda')
 
+# %% ../nbs/07_evaluate.ipynb #93cb2481
+def _kd_teacher(teacher, real: RealData, arch: str, epochs: int, seed: int, device, compile, forward) -> tuple:
+    "The `kd` teacher (as given, or trained on `real`), ready to teach, and what a result records of it."
+    about = 'given' if teacher is not None else f'{arch}, {epochs} epochs on {real.name}, seed {seed}'
+    if teacher is None: teacher = train_teacher(real, arch, epochs, seed, device, compile)
+    teacher = teacher.to(device).eval()
+    return teacher, dict(teacher=about, teacher_acc=test_accuracy(teacher, real.test_x, real.test_y, forward=forward))
+
+def _train_nets(nets: list, gens: list, distilled: DistilledSet, targets: Tensor, epochs: int, sgd: dict, augment,
+                at_once: bool, scheduled: bool, from_init: bool, device, forward, teacher, temperature: float, bar):
+    "Train the evaluation networks in place: all at once (`train_together`), or one by one (`bar` over them)."
+    if at_once and nets:  # (a process may have no networks of its own)
+        train_together(nets, distilled.images.to(device), targets.to(device), epochs, **sgd, generators=gens,
+                       augments=[augmenter(augment, g) for g in gens])
+        return
+    for net, g in bar(list(zip(nets, gens))):
+        if from_init: net.load_state_dict(distilled.init_state)
+        if scheduled: train_scheduled(net, distilled, device)
+        else: train_net(net, distilled.images, targets, epochs, **sgd, generator=g, augment=augmenter(augment, g),
+                        device=device, forward=forward, teacher=teacher, temperature=temperature)
+
+def _eval_nets(arch: str, real: RealData, seeds: list, weight_init, device) -> tuple[list, list]:
+    """The evaluation networks and their generators (batches, augmentation draws), network i's both from `seeds[i]`.
+    A schedule learned from random inits is tested on unseen nets of the same `weight_init` (e.g. DD's Xavier init)."""
+    nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=s, weight_init=weight_init).to(device)
+            for s in seeds]
+    return nets, [torch.Generator().manual_seed(s) for s in seeds]
+
 # %% ../nbs/07_evaluate.ipynb #4e22eb9e
 def evaluate_set(
     distilled: DistilledSet, real: RealData,
@@ -132,50 +160,30 @@ def evaluate_set(
     labels, with_aug = protocol.split('+')[0], protocol.endswith('+aug')
     if augment == 'auto': augment = distilled.info.get('eval_augment')
     if protocol != 'auto': augment = (augment or dsa_strategy(real.name)) if with_aug else None
-    check_protocol(models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum,
-                   weight_decay=weight_decay)
-    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}.")
-    arch = arch or distilled.arch or 'ConvNet'
-    device = get_device(device or 'auto')
-    # other protocols train DD images with the standard protocol
-    scheduled = distilled.is_scheduled and protocol == 'auto'
+    sgd = dict(lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
+    check_protocol(models=models, epochs=epochs, seed=seed, temperature=temperature, **sgd)
+    arch, device = arch or distilled.arch or 'ConvNet', get_device(device or 'auto')
+    scheduled = distilled.is_scheduled and protocol == 'auto'  # other protocols: DD images, standard protocol
     from_init = scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
     steps = 0 if scheduled else epochs * math.ceil(len(distilled.images) / batch_size)  # per network
     extra, fwd = {}, Forward(use_compile(compile, steps, 'train_aug' if augment else 'train'))
     world = current_world()  # under torchrun each process trains its block of the networks
-    # a schedule learned from random inits is tested on unseen nets from the same distribution (e.g. DD's Xavier init)
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
-    mine = list(world.share(models))
-    nets = [get_network(arch, real.channels, real.num_classes, real.im_size, seed=seed + i,
-                        weight_init=weight_init).to(device) for i in mine]
-    gens = [torch.Generator().manual_seed(seed + i) for i in mine]  # network i: its batches and augmentation draws
+    nets, gens = _eval_nets(arch, real, [seed + i for i in world.share(models)], weight_init, device)
     at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size),
                         labels == 'kd' or scheduled)
     if labels == 'kd':
-        extra['teacher'] = ('given' if teacher is not None
-                            else f'{arch}, {teacher_epochs} epochs on {real.name}, seed {seed + models}')
-        if teacher is None: teacher = train_teacher(real, arch, teacher_epochs, seed + models, device, compile)
-        teacher = teacher.to(device).eval()
-        extra['teacher_acc'] = test_accuracy(teacher, real.test_x, real.test_y, forward=fwd)
-    if at_once and nets:  # (a process may have no networks of its own)
-        train_together(nets, distilled.images.to(device), targets.to(device), epochs, lr, batch_size, momentum,
-                       weight_decay, gens, [augmenter(augment, g) for g in gens])
-    else:
-        # in logs: a line per network
-        for net, g in progress_bar(list(zip(nets, gens)), progress and world.main, desc=f'eval {arch}'):
-            if from_init: net.load_state_dict(distilled.init_state)
-            if scheduled: train_scheduled(net, distilled, device)
-            else: train_net(net, distilled.images, targets, epochs, lr=lr, batch_size=batch_size, momentum=momentum,
-                            weight_decay=weight_decay, generator=g, augment=augmenter(augment, g), device=device,
-                            forward=fwd, teacher=teacher if labels == 'kd' else None, temperature=temperature)
+        teacher, extra = _kd_teacher(teacher, real, arch, teacher_epochs, seed + models, device, compile, fwd)
+    bar = lambda items: progress_bar(items, progress and world.main, desc=f'eval {arch}')  # in logs: a line per net
+    _train_nets(nets, gens, distilled, targets, epochs, sgd, augment, at_once, scheduled, from_init, device, fwd,
+                teacher if labels == 'kd' else None, temperature, bar)
     accs = world.gather([test_accuracy(net, real.test_x, real.test_y, forward=fwd) for net in nets])
     t = torch.tensor(accs)
     settings = dict(models=models, seed=seed) if scheduled else dict(
-        models=models, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, momentum=momentum,
-        weight_decay=weight_decay, augment=augment if augment is None or isinstance(augment, str) else repr(augment))
+        models=models, epochs=epochs, seed=seed, **sgd,
+        augment=augment if augment is None or isinstance(augment, str) else repr(augment))
     if labels == 'kd': settings.update(temperature=temperature, teacher=extra.pop('teacher'))
     return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch,
                 dataset=real.name, protocol=protocol, settings=settings, **extra)

@@ -302,8 +302,7 @@ def _summary(spec: dict, distilled: DistilledSet, out: Path, data, seconds: floa
 # %% ../nbs/10_cli.ipynb #51b00349
 def distill_file(spec: dict, # from `run_spec`
                  out, # file to save the set to
-                 data=None, device='auto', checkpoint_every: int = 0, resume: bool = False, download: bool = False,
-                 quiet: bool = False,
+                 data=None, device='auto', checkpoint_every: int = 0, resume=False, download=False, quiet=False,
                  overwrite: bool = False, # start afresh even if OUT.ckpt holds a snapshot (deleting it)
                  tensorboard=None, # also log to TensorBoard in this folder
                  compile='auto', # torch.compile the method's passes (dd, dc, dsa, dm): 'auto', 'on' or 'off'
@@ -314,9 +313,7 @@ def distill_file(spec: dict, # from `run_spec`
     if out is None:
         raise ValueError("--out FILE is required: where to save the distilled set (e.g. --out mnist_dd.pt).")
     out, method, cfg = check_out(out), get_method(spec['method']), spec['config']
-    # fail early on a bad device or data root
-    get_device(device)
-    check_data(data)
+    get_device(device), check_data(data)  # fail early on a bad device or data root
     options = _run_options(method, compile, checkpoint_every, resume)
     ckpt = Checkpoint(f'{out}.ckpt', checkpoint_every, dict(method=method.name, dataset=spec['dataset'], **asdict(cfg)),
                       resume, aliases=type(cfg).aliases)

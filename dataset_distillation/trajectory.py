@@ -48,8 +48,7 @@ def train_experts(
     device='auto', progress: bool = True,
     compile='auto' # train through `torch.compile`: True, False or 'auto' (`use_compile`); the same up to float rounding
 ) -> list[Path]:
-    """Train `n_experts` networks on `real`, recording their parameters at every epoch; one file each, skipping existing
-    ones."""
+    "Train `n_experts` networks on `real`, their parameters recorded every epoch; one file each, existing ones kept."
     check_int('n_experts', n_experts)
     check_int('epochs', epochs)
     check_int('seed', seed, 0)
@@ -71,8 +70,7 @@ def train_experts(
         if path.exists(): continue
         s = seed * 1000 + i
         net = get_network(arch, real.channels, real.num_classes, real.im_size, seed=s).to(device)
-        g = torch.Generator().manual_seed(s)
-        opt = torch.optim.SGD(net.parameters(), lr=lr)
+        g, opt = torch.Generator().manual_seed(s), torch.optim.SGD(net.parameters(), lr=lr)
         augment = make_augment(strategy, g) if parse_strategy(strategy) else None
         trajectory = [flat_params(net)]
         for _ in range(epochs):

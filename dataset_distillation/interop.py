@@ -205,8 +205,8 @@ def import_folder(folder,
     nc, mean, std = dataset_spec(dataset)[2:]
     if meta:
         files = meta['files']
-        for f in files:
-            if not (_member(folder, f) and len(Path(f).parts) == 2 and Path(f).parts[0].isdigit()):
+        for f in files:  # each inside the folder (`_member` refuses the others), and a class number then a name
+            if not (len(_member(folder, f).relative_to(folder).parts) == 2 and Path(f).parts[0].isdigit()):
                 raise ValueError(f"{meta_path}: file {f!r} is not CLASS/NAME (a class number, then a file name).")
         labels = [int(Path(f).parts[0]) for f in files]
     else: files, labels = _scan_folder(folder, nc, dataset)

@@ -116,11 +116,8 @@ def check_eval(options, where: str) -> dict:
     if unknown:
         raise ValueError(f"{where}: unknown evaluation setting(s) {unknown}; valid: {', '.join(EVAL_KEYS)}")
     try:
-        check_protocol(**{k: v for k, v in options.items() if k not in ('augment', 'teacher_epochs', 'temperature')})
+        check_protocol(**{k: v for k, v in options.items() if k not in ('augment', 'teacher_epochs')})
         if 'teacher_epochs' in options: check_int('teacher_epochs', options['teacher_epochs'])
-        t = options.get('temperature', 1.0)
-        if not (isinstance(t, (int, float)) and not isinstance(t, bool) and 0 < t < float('inf')):
-            raise ValueError(f"temperature must be a finite number > 0, got {t!r}.")
         augment = options.get('augment')
         if not (augment is None or isinstance(augment, str)):
             raise ValueError(f"augment must be a DSA strategy, 'dc' or null; got {augment!r}")

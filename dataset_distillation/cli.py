@@ -4,33 +4,33 @@
 
 # %% ../nbs/10_cli.ipynb #b5e9301d
 from __future__ import annotations
-import fcntl, inspect, json, os, socket, sys, tempfile, time, traceback, warnings
+import fcntl, inspect, json, os, socket, statistics, sys, tempfile, time, traceback, warnings
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from fastcore.script import Param, call_parse
 
 from .data import check_choice, check_int, get_device, load_dataset
-from .distilled import Checkpoint, DistilledSet, atomic_write, clean_temp, read_document
-from .augment import parse_strategy
+from .distilled import (Checkpoint, DistilledSet, atomic_write, clean_temp, read_document, zoo_file,
+                                            zoo_manifest, zoo_root)
 from .engine import (PRESETS, Method, current_world, RunLog, config_table, distill, get_preset,
                                          parse_settings, presets_table)
-from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, check_dataset, check_protocol,
-                                           evaluate_archs, protocols_table, same_dataset)
+from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, EvalConfig, check_dataset, eval_config,
+                                           evaluate_set, protocols_table, same_dataset, score_set)
 from .models import NETWORKS
 from .unrolled import DD
 from .matching import DC, DM, DSA
 from .trajectory import MTT, expert_network, expert_path, train_experts
 from .distributed import PEER_LOST, check_nproc, in_launched_run, init_world, launch, without_nproc
-from .figures import compare_png, grid_png, recorded_lines
+from .figures import bytes_line, compare_png, grid_png, recorded_lines, zoo_table
 from .interop import export_folder, export_tensors, import_folder, import_tensors
 
 # %% auto #0
-__all__ = ['METHODS', 'MAX_SEED', 'EVAL_KEYS', 'RECORD_WAIT', 'get_method', 'one_line', 'run_command', 'log', 'check_eval',
+__all__ = ['METHODS', 'MAX_SEED', 'RECORD_WAIT', 'get_method', 'one_line', 'run_command', 'log', 'check_eval', 'eval_spec',
            'run_spec', 'spec_json', 'check_out', 'check_data', 'output_lock', 'save_or_rescue', 'distill_file',
            'dd_distill', 'evaluate_file', 'dd_eval', 'show_file', 'dd_show', 'export_file', 'dd_export', 'import_file',
-           'dd_import', 'compare_files', 'dd_compare', 'experts_file', 'dd_experts']
+           'dd_import', 'compare_files', 'dd_compare', 'zoo_list', 'dd_zoo', 'experts_file', 'dd_experts']
 
 # %% ../nbs/10_cli.ipynb #bceecb6b
 METHODS = {m.name: m for m in (RANDOM, AVERAGE, KMEANS, DD, DC, DSA, DM, MTT)}
@@ -103,27 +103,35 @@ def log(*args):
 # %% ../nbs/10_cli.ipynb #b09989e5
 MAX_SEED = 2**63 - 1  # seeds are ints in [0, MAX_SEED]: what torch's generators take, with room for seed + i
 
-EVAL_KEYS = ('models', 'epochs', 'seed', 'lr', 'batch_size', 'momentum', 'weight_decay', 'augment', 'teacher_epochs',
-             'temperature')
-
 def check_eval(options, where: str) -> dict:
-    """A run's evaluation protocol (`{models, epochs, augment, ...}`), checked before any work; errors name `where` it
-    came from."""
+    """A run's evaluation protocol (the `EvalConfig` fields that differ from the defaults), checked before any work;
+    errors name `where` it came from."""
     if not isinstance(options, dict):
         raise ValueError(f"{where}: 'eval' must be an object of evaluation settings; "
                          f"got {type(options).__name__} {options!r:.40}")
-    unknown = sorted(map(str, set(options) - set(EVAL_KEYS)))
-    if unknown:
-        raise ValueError(f"{where}: unknown evaluation setting(s) {unknown}; valid: {', '.join(EVAL_KEYS)}")
-    try:
-        check_protocol(**{k: v for k, v in options.items() if k not in ('augment', 'teacher_epochs')})
-        if 'teacher_epochs' in options: check_int('teacher_epochs', options['teacher_epochs'])
-        augment = options.get('augment')
-        if not (augment is None or isinstance(augment, str)):
-            raise ValueError(f"augment must be a DSA strategy, 'dc' or null; got {augment!r}")
-        if augment not in (None, 'dc', 'auto'): parse_strategy(augment)
-    except ValueError as e: raise ValueError(f"{where}: eval: {e}") from None
+    try: EvalConfig.of(**options)
+    except (TypeError, ValueError) as e: raise ValueError(f"{where}: {e}") from None
     return options
+
+# %% ../nbs/10_cli.ipynb #1b665b26
+def _read_eval_file(path) -> dict:
+    """The evaluation settings in a file: as `dd_eval --show_config` prints them, `{"eval": {...}}`, or a run file of
+    `dd_distill` (its `eval` part)."""
+    if not Path(path).is_file():
+        raise ValueError(f"--config {path}: no such file (write one with dd_eval --show_config > {Path(path).name})")
+    doc = read_document(path, 'evaluation file (--config)')
+    is_run = 'method' in doc or set(doc) == {'eval'}
+    return (doc.get('eval') or {}) if is_run else doc
+
+def eval_spec(recorded: dict | None = None, # the protocol a set records (`info['eval']`)
+              config=None, # a file of evaluation settings (`--config`)
+              settings=(), # `--set key=value` items
+              **flags # fields given as flags; None: not given
+             ) -> EvalConfig:
+    "The evaluation to run: the defaults, then what the set records, the `--config` file, the flags and `--set`."
+    cfg = eval_config(**check_eval(recorded or {}, "the set's recorded evaluation"))
+    if config is not None: cfg = cfg.replace(**check_eval(_read_eval_file(config), f'--config {config}'))
+    return cfg.replace(**{k: v for k, v in flags.items() if v is not None}, **parse_settings(EvalConfig, settings))
 
 # %% ../nbs/10_cli.ipynb #6ceaf594
 def _read_run_file(path) -> dict:
@@ -398,11 +406,6 @@ def dd_distill(method: str = None, # dd, dc, dsa, dm, mtt, or a baseline: random
     return run_command('dd_distill', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #7844b989
-def _parse_protocols(protocol) -> list[str]:
-    names = [p.strip() for p in str(protocol or 'auto').split(',') if p.strip()] or ['auto']
-    for p in names: check_choice('evaluation protocol', p, PROTOCOLS)
-    return names
-
 def _teacher(path, real):
     "The network of an expert file given as `--teacher` (for the kd protocols)."
     if not Path(path).is_file():
@@ -425,76 +428,126 @@ def _record(file, records: list, results: dict):
     except (OSError, ValueError) as e:
         raise ValueError(f"{e}; the results were not recorded in {file}: {json.dumps(results)}") from None
 
+# %% ../nbs/10_cli.ipynb #44c94da1
+def _eval_lines(key: str, r: dict) -> str:
+    "What `dd_eval` says of one result."
+    return (f"  {key}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})" +
+            (f", teacher {r['teacher_acc']:.2f} %" if 'teacher_acc' in r else ''))
+
+def _score_line(key: str, sc: dict) -> str:
+    "What `dd_eval --scores` says of one architecture."
+    acc, pct = sc['accuracy'], sc['ddranking_percent']
+    return (f"  {key}: IOR {sc['IOR']['mean']:+.4f}, HLR {sc['HLR']['mean']:.4f}, LRS {sc['LRS']['mean']:.4f}, "
+            f"ARS {sc['ARS']['mean']:.4f} (set {acc['set']:.2f} %, random {acc['random']:.2f} %, full data "
+            f"{sc['full_accuracy']:.2f} %; DD-Ranking's percent-based LRS {pct['LRS_percent']:.4g})")
+
+def _scores_out(distilled, real, cfg: EvalConfig, archs: list, quiet: bool, full_epochs: int, **kw) -> tuple:
+    "`--scores`: each architecture's scores (JSON), and a record of each (the set's accuracy, with its scores)."
+    out, records = {}, []
+    for a in archs:
+        sc = score_set(distilled, real, cfg.replace(arch=a), full_epochs=full_epochs, progress=not quiet, **kw)
+        if not quiet: log(_score_line(f'{a}/scores', sc))
+        keep = {k: sc[k] for k in ('HLR', 'IOR', 'LRS', 'ARS', 'ddranking_percent', 'accuracy', 'full_accuracy',
+                                   'full')}
+        out[f'{a}/scores'] = keep
+        accs = sc['accs']['set']
+        records.append(dict(arch=a, protocol=sc['labels'], dataset=real.name, mean=statistics.fmean(accs),
+                            std=statistics.pstdev(accs), n=len(accs), accs=accs,
+                            settings={**asdict(cfg), 'arch': a, 'protocol': sc['labels']}, scores=keep))
+    return out, records
+
 # %% ../nbs/10_cli.ipynb #dc05ff19
-def evaluate_file(file, dataset=None, data=None, arch=None, device='auto', download=False, quiet=False, compile='auto',
-                  together='auto', allow_other_dataset=False, protocol='auto', teacher=None, record=False,
+def evaluate_file(file, dataset=None, data=None,
+                  arch=None, # architecture(s), comma-separated; None: the config's
+                  protocol=None, # protocol(s), comma-separated; None: the config's
+                  config=None, settings=(), # a file of evaluation settings, `--set` items (see `eval_spec`)
+                  device='auto', download=False, quiet=False, compile='auto', together='auto',
+                  allow_other_dataset=False, teacher=None, record=False,
+                  scores=False, full_epochs: int = 10, # also DD-Ranking's scores (`score_set`)
                   check_only=False, # check the set, settings, data and teacher, evaluate nothing: None
                   **options) -> dict | None:
-    """Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`:
-    `evaluate_set`'s, None for the set's."""
+    "Evaluate a saved set: `{arch[/protocol]: {'mean', 'std', 'n', ...}}` (see `dd_eval`); `options`: `EvalConfig`'s."
     check_data(data)
+    if record and str(file).startswith('zoo:'):
+        raise ValueError(f"--record: {file} is kept as published (the zoo's manifest holds its sha256): record into a "
+                         "copy of it (dd_zoo prints its path)")
     main = current_world().main  # rank 0 alone logs and records
     quiet = quiet or not main
-    if options.get('seed') is not None: check_int('--seed', options['seed'], 0, MAX_SEED)
-    if options.get('teacher_epochs') is not None: check_int('--teacher_epochs', options['teacher_epochs'])
-    protocols = _parse_protocols(protocol)
     distilled = DistilledSet.load(file)
+    cfg = eval_spec(distilled.info.get('eval'), config, settings, **options)  # before any work or output
+    protocols = [p.strip() for p in str(protocol or cfg.protocol).split(',') if p.strip()] or ['auto']
+    archs = [a.strip() for a in (arch or cfg.arch or distilled.arch or 'ConvNet').split(',') if a.strip()]
+    runs = [cfg.replace(arch=a, protocol=p) for p in protocols for a in archs]  # every name checked
     if record: check_out(file, '--record: the set')  # the results can be stored, checked before they are computed
-    options = {**distilled.info.get('eval', {}), **{k: v for k, v in options.items() if v is not None}}
-    if options.get('augment') == 'none': options['augment'] = None
-    check_protocol(**{k: v for k, v in options.items() if k != 'augment'})  # before any work or output
+    check_int('--full_epochs', full_epochs)
     real = load_dataset(dataset or distilled.dataset, data, download=download)
-    archs = [a.strip() for a in (arch or distilled.arch or 'ConvNet').split(',') if a.strip()]
-    for a in archs: check_choice('network', a, NETWORKS)  # every name before any work or output
     check_dataset(distilled, real, allow_other_dataset)  # before any training, and to say so
-    teacher_net = (_teacher(teacher, real) if teacher is not None and any(p.startswith('kd') for p in protocols)
-                   else None)
+    kd = teacher is not None and any(p.startswith('kd') for p in protocols)
+    teacher_net = _teacher(teacher, real) if kd else None
     if check_only: return None
     if not same_dataset(distilled.dataset, real.name) and main:
         log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); "
             f"its images are re-normalised from mean {distilled.mean}, std {distilled.std} "
             f"to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images on {real}, "
-                      f"arch {','.join(archs)}, protocol {','.join(protocols)}"
-                      + "".join(f", {k}={v}" for k, v in options.items()))
-    out, records = {}, []
-    for p in protocols:
-        results = evaluate_archs(distilled, real, archs, device=device, progress=not quiet, compile=compile,
-                                 together=together, allow_other_dataset=allow_other_dataset, protocol=p,
-                                 teacher=teacher_net, **options)
-        for a, r in results.items():
-            key = a if p == 'auto' else f'{a}/{p}'
-            if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
-            if not quiet: log(f"  {key}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']})" +
-                              (f", teacher {r['teacher_acc']:.2f} %" if 'teacher_acc' in r else ''))
-            out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'],
-                            protocol=p, **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
-            records.append(dict(out[key], arch=a, accs=r['accs'], settings=r['settings']))
+    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images "
+                      f"({bytes_line(distilled.stored_bytes())}) on {real}, arch {','.join(archs)}, "
+                      f"protocol {','.join(protocols)}, "
+                      + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items() if k not in ('arch', 'protocol')))
+    out, records, kw = {}, [], dict(device=device, compile=compile)
+    for run in runs:
+        r = evaluate_set(distilled, real, run, progress=not quiet, together=together,
+                         allow_other_dataset=allow_other_dataset, teacher=teacher_net, **kw)
+        key = run.arch if run.protocol == 'auto' else f'{run.arch}/{run.protocol}'
+        if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
+        if not quiet: log(_eval_lines(key, r))
+        out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'],
+                        protocol=run.protocol, bytes=r['bytes']['total'],
+                        **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
+        records.append(dict(out[key], arch=run.arch, accs=r['accs'], settings=r['settings']))
+    if scores:
+        more = _scores_out(distilled, real, cfg, archs, quiet, full_epochs, **kw)
+        out, records = {**out, **more[0]}, records + more[1]
     if record and main:
         _record(file, records, out)
         if not quiet: log(f"dd_eval: recorded {len(records)} evaluation(s) in {file}")
     return out
 
+# %% ../nbs/10_cli.ipynb #7955999b
+def _show_eval(file, config, settings, arch, protocol, flags) -> dict:
+    "`dd_eval --show_config`: the evaluation `dd_eval` would run (of `file`, if given), in full; the fields' table."
+    recorded = DistilledSet.load(file).info.get('eval') if file is not None else None
+    cfg = eval_spec(recorded, config, settings, **flags)
+    cfg = cfg.replace(**{k: v for k, v in dict(arch=arch, protocol=protocol).items() if v is not None and ',' not in v})
+    log(config_table(EvalConfig))
+    return asdict(cfg)
+
 # %% ../nbs/10_cli.ipynb #95de55a3
+def _eval_flag(name: str) -> Param:
+    "A `dd_eval` flag for field `name` of `EvalConfig`: its type, and its help from the field's doc and default."
+    f = {f.name: f for f in fields(EvalConfig)}[name]
+    kind = {'int': int, 'float': float}.get(type(f.default).__name__, str)
+    return Param(f"{f.metadata['doc']} (default: {f.default}; else the set's recorded protocol)", kind)
+
 @call_parse
 def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=False, nargs='?') = None,
             dataset: str = None, # dataset to test on (default: the set's own)
             data: str = None, # data root (default: $DD_DATA, else ~/.cache/dataset_distillation)
             arch: str = None, # architecture(s), comma-separated (default: the set's arch, else ConvNet)
-            # evaluation variant(s), comma-separated: auto, hard, hard+aug, soft, soft+aug, kd, kd+aug;
-            # `list` shows them
-            protocol: str = 'auto',
-            models: int = None, # networks trained per architecture (default 5)
-            epochs: int = None, # training epochs of the standard protocol (default 300; DD sets replay their schedule)
-            seed: int = None, # network i is initialised with seed+i (default 0)
-            lr: float = None, # SGD learning rate of the evaluation networks (default 0.01, x0.1 at half the epochs)
-            batch_size: int = None, # their batch size (default 256)
-            momentum: float = None, # their SGD momentum (default 0.9)
-            weight_decay: float = None, # their weight decay (default 5e-4)
-            augment: str = None, # auto (the set's own), none, dc, or a DSA strategy such as crop_scale_rotate
+            # evaluation variant(s), comma-separated: auto, hard, hard+aug, soft, soft+aug, kd, kd+aug; `list`: them
+            protocol: str = None,
+            models: _eval_flag('models') = None, epochs: _eval_flag('epochs') = None, seed: _eval_flag('seed') = None,
+            optimizer: _eval_flag('optimizer') = None, lr: _eval_flag('lr') = None,
+            momentum: _eval_flag('momentum') = None, weight_decay: _eval_flag('weight_decay') = None,
+            schedule: _eval_flag('schedule') = None, batch_size: _eval_flag('batch_size') = None,
+            augment: _eval_flag('augment') = None, teacher_epochs: _eval_flag('teacher_epochs') = None,
+            temperature: _eval_flag('temperature') = None,
+            set: Param("evaluation fields as key=value items, e.g. --set optimizer=adam lr=0.001", str,
+                       nargs='+') = None,
+            config: str = None, # evaluation settings (JSON or YAML) as --show_config prints them, or a run file
+            show_config: bool = False, # print the evaluation settings that would be used (in full) and stop
+            scores: bool = False, # also DD-Ranking's IOR, HLR, LRS, ARS (random real images, the full data)
+            full_epochs: int = 10, # --scores: training epochs on the full data (computed once, kept in $DD_CACHE)
             teacher: str = None, # kd protocols: an expert file (its last epoch) as the teacher (default: train one)
-            teacher_epochs: int = None, # kd protocols: epochs of the trained teacher (default 10)
-            temperature: float = None, # kd protocols: softening of the teacher's predictions (default 4)
             record: bool = False, # store the results (protocol, seeds, accuracies) in the set file
             device: str = 'auto', # auto, cpu, cuda
             nproc: int = 1, # processes to split the networks over on this machine (torchrun)
@@ -509,17 +562,19 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
             debug: bool = False # show tracebacks
            ):
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
+    flags = dict(models=models, epochs=epochs, seed=seed, optimizer=optimizer, lr=lr, momentum=momentum,
+                 weight_decay=weight_decay, schedule=schedule, batch_size=batch_size, augment=augment,
+                 teacher_epochs=teacher_epochs, temperature=temperature)
     if protocol == 'list':
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
+    if show_config: return run_command('dd_eval', lambda: _show_eval(file, config, set, arch, protocol, flags), debug)
     if file is None:
         return run_command('dd_eval', lambda: _missing('the distilled set to evaluate: dd_eval SET.pt'), debug)
     def body(check_only=False):
-        return evaluate_file(file, dataset=dataset, data=data, arch=arch, device=device, download=download, quiet=quiet,
-                             compile=compile, together=together, allow_other_dataset=allow_other_dataset,
-                             protocol=protocol, teacher=teacher, record=record, check_only=check_only,
-                             models=models, epochs=epochs, seed=seed, lr=lr,
-                             batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, augment=augment,
-                             teacher_epochs=teacher_epochs, temperature=temperature)
+        return evaluate_file(file, dataset=dataset, data=data, arch=arch, protocol=protocol, config=config,
+                             settings=set, device=device, download=download, quiet=quiet, compile=compile,
+                             together=together, allow_other_dataset=allow_other_dataset, teacher=teacher,
+                             record=record, scores=scores, full_epochs=full_epochs, check_only=check_only, **flags)
     return run_command('dd_eval', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #66f811e7
@@ -530,7 +585,8 @@ def show_file(file, out) -> dict:
     distilled = DistilledSet.load(file)
     clean_temp(out)
     atomic_write(grid_png(distilled, size=0.6, dpi=120), out)
-    return dict(out=str(out), images=len(distilled.images), evaluations=recorded_lines(distilled))
+    return dict(out=str(out), images=len(distilled.images), bytes=distilled.stored_bytes(),
+                evaluations=recorded_lines(distilled))
 
 @call_parse
 def dd_show(file: str, # distilled set (.pt)
@@ -541,7 +597,7 @@ def dd_show(file: str, # distilled set (.pt)
     def body():
         if out is None: raise ValueError("--out PNG is required: where to write the picture.")
         res = show_file(file, out)
-        log(f"dd_show: wrote {res['out']}")
+        log(f"dd_show: wrote {res['out']}: {res['images']} images, {bytes_line(res['bytes'])}")
         for line in res['evaluations']: log(f"  recorded: {line}")
         return res
     return run_command('dd_show', body, debug)
@@ -635,6 +691,27 @@ def dd_compare(files: Param("distilled sets (.pt) to compare", str, opt=False, n
         log(f"dd_compare: wrote {res['out']}")
         return res
     return run_command('dd_compare', body, debug)
+
+# %% ../nbs/10_cli.ipynb #18e0fbb8
+def zoo_list(name: str | None = None, download: bool = False) -> dict:
+    "The zoo's sets, `{name: entry}` with each set's `path`; with `name` (and `download`), that set alone, fetched."
+    sets = zoo_manifest(download)
+    if name is not None:
+        path = zoo_file(name, download)  # the name checked, the file fetched and its hash checked
+        sets = {name: {**sets[name], 'path': str(path)}}
+    return {n: {**e, 'path': str(zoo_root() / e['file'])} for n, e in sets.items()}
+
+@call_parse
+def dd_zoo(name: Param("a zoo set (default: all of them)", str, opt=False, nargs='?') = None,
+           download: bool = False, # fetch the manifest, and NAME's set, from the repository if they are not here
+           debug: bool = False # show tracebacks
+          ):
+    "List the sets kept in the zoo, with their bytes and recorded accuracy, IOR and LRS; fetch one with --download."
+    def body():
+        sets = zoo_list(name, download)
+        log(zoo_table(sets))
+        return sets
+    return run_command('dd_zoo', body, debug)
 
 # %% ../nbs/10_cli.ipynb #6b4ece86
 def experts_file(dataset='MNIST5k', data=None, n_experts=5, epochs=15, arch='ConvNet', out=None, seed=0, device='auto',

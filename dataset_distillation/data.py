@@ -15,8 +15,8 @@ from torch import Tensor
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'KEPT_FREED_MEMORY', 'MNIST_MEAN', 'MNIST_STD', 'STATS', 'DATASETS', 'get_device',
            'keep_freed_memory', 'check_choice', 'check_int', 'LogProgress', 'progress_bar', 'data_root', 'RealData',
-           'load_mnist5k', 'load_dataset', 'sample_class', 'class_indices', 'sample_balanced', 'denormalize',
-           'show_images']
+           'load_mnist5k', 'file_digest', 'load_dataset', 'sample_class', 'class_indices', 'sample_balanced',
+           'denormalize', 'show_images']
 
 # %% ../nbs/01_data.ipynb #1224ffe3
 def get_device(device: str | torch.device = 'auto' # 'auto' (cuda if available, else cpu), 'cpu', 'cuda' or 'cuda:N'
@@ -214,7 +214,9 @@ def _read_idx(path: Path) -> Tensor:
         raise ValueError(f"{path} is truncated: expected {shape}, found {data.size} values")
     return torch.from_numpy(data.copy()).view(*shape)
 
-def _md5(path: Path) -> str: return hashlib.md5(path.read_bytes()).hexdigest()
+def file_digest(path: Path, algorithm: str = 'md5') -> str:
+    "The hex digest of a file's bytes: torchvision's md5 of its archives, the zoo's sha256 of its sets."
+    return hashlib.new(algorithm, Path(path).read_bytes()).hexdigest()
 
 def _missing(name, folder, files, extra=''):
     return FileNotFoundError(
@@ -233,8 +235,8 @@ def _load_mnist_like(name, root: Path, download: bool) -> RealData:
         gz, plain = folder/fname, folder/fname.removesuffix('.gz')
         if plain.exists(): arrays[fname] = _read_idx(plain)
         elif gz.exists():
-            if _md5(gz) != md5:
-                raise ValueError(f"{gz} is corrupted (md5 {_md5(gz)} != {md5}): delete it and fetch it again.")
+            if file_digest(gz) != md5:
+                raise ValueError(f"{gz} is corrupted (md5 {file_digest(gz)} != {md5}): delete it and fetch it again.")
             arrays[fname] = _read_idx(gz)
         else: raise _missing(name, folder, [f for f, _ in cls.resources])
     (xtr, ytr, xte, yte) = (arrays[f] for f, _ in cls.resources)

@@ -13,12 +13,13 @@ import numpy as np
 import torch
 from torch import Tensor
 from fastcore.basics import patch
-from .data import get_device, show_images
+from .data import file_digest, get_device, show_images
 
 # %% auto #0
-__all__ = ['MAX_CLASSES', 'FORMAT', 'VERSION', 'MAX_DIMS', 'MAX_DOCUMENT', 'CKPT_FORMAT', 'DistilledSet', 'write_error',
-           'atomic_write', 'clean_temp', 'save_record', 'read_record', 'read_document', 'read_lines', 'read_image',
-           'Checkpoint', 'loop_state']
+__all__ = ['MAX_CLASSES', 'FORMAT', 'VERSION', 'MAX_DIMS', 'MAX_DOCUMENT', 'ZOO_URL', 'ZOO_FORMAT', 'CKPT_FORMAT', 'DistilledSet',
+           'write_error', 'atomic_write', 'clean_temp', 'save_record', 'read_record', 'read_document', 'read_lines',
+           'read_image', 'zoo_root', 'zoo_manifest', 'zoo_file', 'zoo_entry', 'write_zoo_manifest', 'Checkpoint',
+           'loop_state']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -177,6 +178,19 @@ def soft_targets(self: DistilledSet) -> Tensor:
 def class_counts(self: DistilledSet) -> Tensor:
     "(num_classes,) number of images per (hard) class."
     return torch.bincount(self.hard_labels, minlength=self.num_classes)
+
+# %% ../nbs/03_distilled.ipynb #92d4eea7
+def _nbytes(t) -> int: return 0 if t is None else t.numel() * t.element_size()
+
+@patch
+def stored_bytes(self: DistilledSet) -> dict:
+    """What the set stores, in bytes of its tensors as saved: `images`, `labels` (a class index per image, or a vector
+    of soft labels), `schedule` (learned step sizes and each image's step), `init` (a fixed-init schedule's initial
+    weights), and the `total`: the measure of a set's size when sets are compared."""
+    b = dict(images=_nbytes(self.images), labels=_nbytes(self.labels),
+             schedule=_nbytes(self.lrs) + _nbytes(self.step_index),
+             init=sum(_nbytes(t) for t in (self.init_state or {}).values()))
+    return {**b, 'total': sum(b.values())}
 
 # %% ../nbs/03_distilled.ipynb #0e582af8
 @patch
@@ -542,11 +556,12 @@ def _check_record(record, path: Path) -> dict:
 
 # %% ../nbs/03_distilled.ipynb #26b63dc6
 @patch(cls_method=True)
-def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.save`
-         map_location='cpu' # device for the tensors ('cpu', 'cuda', 'auto', ...)
+def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.save`, or `zoo:NAME` (see the zoo)
+         map_location='cpu', # device for the tensors ('cpu', 'cuda', 'auto', ...)
+         download: bool = False # `zoo:NAME`: fetch the set if it is not here
         ) -> DistilledSet:
     "Read a set saved by `save`, safely (no arbitrary unpickling), and validate it."
-    path = Path(path)
+    path = zoo_file(str(path)[4:], download) if str(path).startswith('zoo:') else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no DistilledSet file at {path} "
                                 "(write one with DistilledSet.save or dd_distill --out)")
@@ -555,6 +570,80 @@ def load(cls: DistilledSet, path: str | Path, # file written by `DistilledSet.sa
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
     _check_storable(ds, path)
     return ds.to(map_location)
+
+# %% ../nbs/03_distilled.ipynb #c362032a
+ZOO_URL = 'https://raw.githubusercontent.com/dataset-distillation/dataset_distillation/main/zoo/'
+ZOO_FORMAT = 'dataset_distillation.zoo'
+
+def zoo_root() -> Path:
+    "The zoo's folder: `DD_ZOO`, else the source checkout's `zoo/`, else the cache folder downloads go to."
+    if os.environ.get('DD_ZOO'): return Path(os.environ['DD_ZOO'])
+    import importlib.util
+    checkout = Path(importlib.util.find_spec('dataset_distillation').origin).resolve().parent.parent / 'zoo'
+    if (checkout / 'manifest.json').is_file(): return checkout
+    return Path.home() / '.cache' / 'dataset_distillation' / 'zoo'
+
+def _fetch(url: str, path: Path):
+    "Download `url` to `path` (atomically); errors name both."
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r: data = r.read()
+    except (OSError, ValueError) as e: raise ValueError(f"could not download {url} ({e}); set DD_ZOO to a "
+                                                         "checkout's zoo/ folder instead") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(data, path)
+
+# %% ../nbs/03_distilled.ipynb #b6394da8
+def zoo_manifest(download: bool = False # fetch the manifest from `ZOO_URL` if there is none
+                ) -> dict:
+    "The zoo's sets by name: each a dict of `file`, `sha256`, method, dataset, ipc, config, command, evaluations."
+    root = zoo_root()
+    file = root / 'manifest.json'
+    if not file.is_file():
+        if not download: raise FileNotFoundError(
+            f"no zoo at {root}: set DD_ZOO to the zoo/ folder of a clone of the repository, or download it "
+            "(dd_zoo --download, or download=True)")
+        _fetch(ZOO_URL + 'manifest.json', file)
+    doc = read_document(file, 'zoo manifest')
+    if doc.get('format') != ZOO_FORMAT or not isinstance(doc.get('sets'), list):
+        raise ValueError(f"{file}: not a zoo manifest (expected format {ZOO_FORMAT!r} and a list of sets)")
+    return {e['name']: e for e in doc['sets']}
+
+def zoo_file(name: str, download: bool = False) -> Path:
+    "The local file of zoo set `name`, its sha256 checked against the manifest's."
+    sets = zoo_manifest(download)
+    if name not in sets: raise ValueError(f"Unknown zoo set {name!r}: choose one of {', '.join(sets)} (dd_zoo).")
+    entry, root = sets[name], zoo_root()
+    path = root / Path(entry['file']).name
+    fetched = not path.is_file()
+    if fetched:
+        if not download: raise FileNotFoundError(f"zoo set {name}: no {path} (dd_zoo --download {name} fetches it)")
+        _fetch(ZOO_URL + path.name, path)
+    digest = file_digest(path, 'sha256')
+    if digest != entry['sha256']:
+        if fetched: path.unlink()
+        raise ValueError(f"zoo set {name}: {path if not fetched else ZOO_URL + path.name} has sha256 {digest[:16]}..., "
+                         f"the manifest says {entry['sha256'][:16]}...: the file was changed or damaged"
+                         + ('' if fetched else '; restore it (git checkout, or delete it and download it again)'))
+    return path
+
+# %% ../nbs/03_distilled.ipynb #15762692
+def zoo_entry(path: str | Path, name: str, # a set file, and its name in the zoo
+              command: str, # the command that made it
+              note: str = '' # anything a reader of the results should know (budget, protocol)
+             ) -> dict:
+    "The manifest entry of a set: what made it, what it scored (its recorded evaluations), its bytes and sha256."
+    ds = DistilledSet.load(path)
+    evaluations = [{k: r[k] for k in ('arch', 'protocol', 'dataset', 'mean', 'std', 'n', 'accs', 'settings', 'scores')
+                    if k in r} for r in ds.info.get('evaluations', [])]
+    return dict(name=name, file=f'{name}.pt', sha256=file_digest(path, 'sha256'), method=ds.method,
+                dataset=ds.dataset, ipc=ds.ipc, images=len(ds.images), bytes=ds.stored_bytes()['total'],
+                config=ds.config, command=command, note=note, evaluations=evaluations)
+
+def write_zoo_manifest(root: str | Path, entries: list):
+    "Write `root/manifest.json` listing `entries` (`zoo_entry`)."
+    atomic_write((json.dumps(dict(format=ZOO_FORMAT, sets=entries), indent=1) + '\n').encode(),
+                 Path(root) / 'manifest.json')
 
 # %% ../nbs/03_distilled.ipynb #1b4d4546
 CKPT_FORMAT = 'dataset_distillation.Checkpoint'

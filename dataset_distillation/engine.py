@@ -25,7 +25,7 @@ __all__ = ['IMAGE_INITS', 'SYNC_EVERY', 'PRESETS', 'option', 'check_field', 'Con
 def option(default, # the paper's value
            doc: str, # one line: what the field does
            choices=None, # the valid values, if the type alone does not say
-           minimum=None # the smallest valid value of an int field (default 1)
+           minimum=None # the smallest valid value: of an int field (default 1), of a float field (default: > 0)
           ):
     "A documented config field."
     return field(default=default, metadata=dict(doc=doc, choices=choices, minimum=minimum))
@@ -57,10 +57,10 @@ def check_field(cls, name: str, value):
     if kind is int:
         check_int(what, value, 1 if meta['minimum'] is None else meta['minimum'])
         if value > 2**63 - 1: raise ValueError(f"{what} must be at most 2**63 - 1 (torch's int64), got {value}.")
-    if kind is float:
-        value = float(value)
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{what} must be a finite number > 0, got {value!r}.")
+    if kind is float:  # > 0, or >= `minimum` where one is given (e.g. 0 for a weight decay)
+        value, low = float(value), meta['minimum']
+        if not (math.isfinite(value) and (value > 0 if low is None else value >= low)):
+            raise ValueError(f"{what} must be a finite number {'> 0' if low is None else f'>= {low}'}, got {value!r}.")
     if meta['choices'] is not None: check_choice(what, value, meta['choices'])
     return value
 

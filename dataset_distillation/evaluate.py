@@ -4,8 +4,9 @@
 
 # %% ../nbs/07_evaluate.ipynb #a585d547
 from __future__ import annotations
-import math
-from dataclasses import dataclass, replace
+import json, math, os, statistics, warnings
+from pathlib import Path
+from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
 
 import torch
@@ -13,17 +14,18 @@ from torch import Tensor
 from fastcore.meta import delegates
 
 from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_balanced
-from .distilled import DistilledSet
+from .distilled import DistilledSet, atomic_write, read_document
 from .models import NETWORKS, get_network
-from .augment import augmenter, dsa_strategy
-from .train import Forward, test_accuracy, train_net, train_scheduled, train_together, use_compile
-from .engine import Config, Method, class_labels, current_world, distill, option, pack
+from .augment import augmenter, dsa_strategy, parse_strategy
+from .train import (OPTIMIZERS, SCHEDULES, Forward, test_accuracy, train_net, train_scheduled,
+                                        train_together, use_compile)
+from .engine import Config, Method, class_labels, current_world, distill, option, pack, with_config
 
 # %% auto #0
 __all__ = ['DATASET_FAMILY', 'PROTOCOLS', 'RANDOM', 'AVERAGE', 'KMEANS', 'check_compatible', 'same_dataset', 'renormalize',
-           'check_dataset', 'check_protocol', 'protocols_table', 'evaluate_set', 'RandomConfig', 'distill_random',
-           'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans', 'evaluate_archs',
-           'train_teacher']
+           'check_dataset', 'protocols_table', 'EvalConfig', 'eval_config', 'evaluate_set', 'RandomConfig',
+           'distill_random', 'AverageConfig', 'distill_average', 'kmeans', 'KMeansConfig', 'distill_kmeans',
+           'evaluate_archs', 'train_teacher', 'unit_score', 'ddranking_scores', 'full_data_accuracy', 'score_set']
 
 # %% ../nbs/07_evaluate.ipynb #2e086682
 def check_compatible(distilled: DistilledSet, real: RealData):
@@ -65,22 +67,6 @@ def check_dataset(distilled: DistilledSet, real: RealData, allow_other_dataset: 
     if (distilled.mean, distilled.std) == (tuple(map(float, real.mean)), tuple(map(float, real.std))): return distilled
     return renormalize(distilled, real.mean, real.std)
 
-# %% ../nbs/07_evaluate.ipynb #8a542cea
-_NUMBERS = {'lr': (lambda v: v > 0, '> 0'), 'momentum': (lambda v: 0 <= v < 1, 'in [0, 1)'),
-            'weight_decay': (lambda v: v >= 0, '>= 0'), 'temperature': (lambda v: v > 0, '> 0')}
-
-def check_protocol(**protocol):
-    """Check the evaluation settings given (`evaluate_set`'s `models`, `epochs`, `seed`, `lr`, ...): a `ValueError`
-    naming a bad one."""
-    for name in ('models', 'epochs', 'batch_size'):
-        if name in protocol: check_int(name, protocol[name])
-    if 'seed' in protocol:
-        check_int('seed', protocol['seed'], 0, 2**63 - 1 - protocol.get('models', 1))  # net i gets seed + i
-    for name, (ok, valid) in _NUMBERS.items():
-        v = protocol.get(name, 1e-3)
-        if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and ok(v)):
-            raise ValueError(f"{name} must be a finite number {valid}, got {v!r}.")
-
 # %% ../nbs/07_evaluate.ipynb #3625b2e1
 PROTOCOLS = {  # evaluation variants papers report side by side: the labels networks learn, and the augmentation
     'auto': "the set's own labels and augmentation (its `info['eval_augment']`); DD sets replay their learned schedule",
@@ -96,6 +82,35 @@ def protocols_table() -> str:
     return ('| protocol | what networks learn |\n|---|---|\n'
             + '\n'.join(f'| `{k}` | {v} |' for k, v in PROTOCOLS.items()))
 
+# %% ../nbs/07_evaluate.ipynb #b579af63
+@dataclass(frozen=True)
+class EvalConfig(Config):
+    "How a set is evaluated: which networks, trained how, on which labels, with which augmentation."
+    method: ClassVar[str] = 'eval'
+    arch: str | None = option(None, "network to train; None: the set's own, else ConvNet", choices=NETWORKS)
+    models: int = option(5, "fresh networks trained and tested; network i is seeded with seed + i")
+    epochs: int = option(300, "training epochs (a DD set under protocol auto replays its schedule instead)")
+    seed: int = option(0, "seeds network i's weights, batch order and augmentation with seed + i", minimum=0)
+    optimizer: str = option('sgd', "the networks' optimiser", choices=OPTIMIZERS)
+    lr: float = option(0.01, "learning rate")
+    momentum: float = option(0.9, "SGD's momentum, in [0, 1) (Adam ignores it)", minimum=0)
+    weight_decay: float = option(5e-4, "weight decay", minimum=0)
+    schedule: str = option('step', "the learning rate over the epochs (`train.SCHEDULES`)", choices=tuple(SCHEDULES))
+    batch_size: int = option(256, "minibatch size")
+    augment: str | None = option('auto', "a DSA strategy (e.g. crop_scale_rotate), dc, none, or auto: the set's own")
+    protocol: str = option('auto', "which labels, with or without augmentation (`PROTOCOLS`)", choices=tuple(PROTOCOLS))
+    teacher_epochs: int = option(10, "kd protocols: epochs of the teacher trained on the real data")
+    temperature: float = option(4.0, "kd protocols: softening of the teacher's predictions")
+
+    def check(self):
+        if self.momentum >= 1: raise ValueError(f"eval option momentum must be in [0, 1), got {self.momentum!r}.")
+        if self.seed > 2**63 - 1 - self.models:  # network i gets seed + i, a torch seed
+            raise ValueError(f"eval option seed must be <= 2**63 - 1 - models, got {self.seed}.")
+        if self.augment == 'none': object.__setattr__(self, 'augment', None)
+        if self.augment not in (None, 'dc', 'auto'):
+            try: parse_strategy(self.augment)
+            except ValueError as e: raise ValueError(f"eval option augment: {e}") from None
+
 # %% ../nbs/07_evaluate.ipynb #ba5c4c3e
 def _together(together, device, net, one_by_one: bool) -> bool:
     """Whether `evaluate_set` trains its networks at once: 'auto' on CUDA where the protocol allows; True refused where
@@ -110,25 +125,28 @@ def _together(together, device, net, one_by_one: bool) -> bool:
     return cannot is None and (together is True or device.type == 'cuda')
 
 # %% ../nbs/07_evaluate.ipynb #93cb2481
-def _kd_teacher(teacher, real: RealData, arch: str, epochs: int, seed: int, device, compile, forward) -> tuple:
+def _kd_teacher(teacher, real: RealData, arch: str, cfg: EvalConfig, device, compile, forward) -> tuple:
     "The `kd` teacher (as given, or trained on `real`), ready to teach, and what a result records of it."
-    about = 'given' if teacher is not None else f'{arch}, {epochs} epochs on {real.name}, seed {seed}'
-    if teacher is None: teacher = train_teacher(real, arch, epochs, seed, device, compile)
+    seed = cfg.seed + cfg.models
+    about = 'given' if teacher is not None else f'{arch}, {cfg.teacher_epochs} epochs on {real.name}, seed {seed}'
+    if teacher is None: teacher = train_teacher(real, arch, cfg.teacher_epochs, seed, device, compile)
     teacher = teacher.to(device).eval()
     return teacher, dict(teacher=about, teacher_acc=test_accuracy(teacher, real.test_x, real.test_y, forward=forward))
 
-def _train_nets(nets: list, gens: list, distilled: DistilledSet, targets: Tensor, epochs: int, sgd: dict, augment,
-                at_once: bool, scheduled: bool, from_init: bool, device, forward, teacher, temperature: float, bar):
+def _train_nets(nets: list, gens: list, distilled: DistilledSet, targets: Tensor, cfg: EvalConfig, augment,
+                at_once: bool, scheduled: bool, from_init: bool, device, forward, teacher, bar):
     "Train the evaluation networks in place: all at once (`train_together`), or one by one (`bar` over them)."
+    opt = dict(lr=cfg.lr, batch_size=cfg.batch_size, momentum=cfg.momentum, weight_decay=cfg.weight_decay,
+               optimizer=cfg.optimizer, schedule=cfg.schedule)
     if at_once and nets:  # (a process may have no networks of its own)
-        train_together(nets, distilled.images.to(device), targets.to(device), epochs, **sgd, generators=gens,
+        train_together(nets, distilled.images.to(device), targets.to(device), cfg.epochs, **opt, generators=gens,
                        augments=[augmenter(augment, g) for g in gens])
         return
     for net, g in bar(list(zip(nets, gens))):
         if from_init: net.load_state_dict(distilled.init_state)
         if scheduled: train_scheduled(net, distilled, device)
-        else: train_net(net, distilled.images, targets, epochs, **sgd, generator=g, augment=augmenter(augment, g),
-                        device=device, forward=forward, teacher=teacher, temperature=temperature)
+        else: train_net(net, distilled.images, targets, cfg.epochs, **opt, generator=g, augment=augmenter(augment, g),
+                        device=device, forward=forward, teacher=teacher, temperature=cfg.temperature)
 
 def _eval_nets(arch: str, real: RealData, seeds: list, weight_init, device) -> tuple[list, list]:
     """The evaluation networks and their generators (batches, augmentation draws), network i's both from `seeds[i]`.
@@ -137,56 +155,59 @@ def _eval_nets(arch: str, real: RealData, seeds: list, weight_init, device) -> t
             for s in seeds]
     return nets, [torch.Generator().manual_seed(s) for s in seeds]
 
+# %% ../nbs/07_evaluate.ipynb #827fd6bd
+def eval_config(config: EvalConfig | None = None, **options) -> EvalConfig:
+    "`config` (default: `EvalConfig()`) with the fields in `options` changed, every value checked."
+    if config is not None and not isinstance(config, EvalConfig):
+        raise ValueError(f"config must be an EvalConfig, got {config!r}; give fields by name (arch='ConvNet', ...).")
+    return (config or EvalConfig()).replace(**options)
+
+def _eval_augment(cfg: EvalConfig, distilled: DistilledSet, real: RealData, given):
+    "The augmentation to train with: `given` (a callable), else the config's, the set's (`auto`), or the protocol's."
+    augment = given or (distilled.info.get('eval_augment') if cfg.augment == 'auto' else cfg.augment)
+    if cfg.protocol == 'auto': return augment
+    return (augment or dsa_strategy(real.name)) if cfg.protocol.endswith('+aug') else None
+
 # %% ../nbs/07_evaluate.ipynb #4e22eb9e
-def evaluate_set(
-    distilled: DistilledSet, real: RealData,
-    arch: str | None = None, # network to train; defaults to the set's own arch, else 'ConvNet'
-    models: int = 5, # how many fresh networks to train and test
-    epochs: int = 300, # training epochs of the standard protocol (ignored for scheduled sets)
-    seed: int = 0, # network i is initialised with seed + i
-    augment='auto', # DSA strategy name, 'dc', a callable, None, or 'auto': the set's `info['eval_augment']`
-    lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4, # SGD of each network
-    device=None, progress: bool = False,
-    compile='auto', # train and test via `torch.compile`: True, False, or 'auto' (`use_compile`)
-    together='auto', # train the networks at once (`train_together`): True, False, or 'auto' (on CUDA, where it applies)
-    allow_other_dataset: bool = False, # test a set on a dataset other than its own (its images re-normalised)
-    protocol: str = 'auto', # one of `PROTOCOLS`: which labels, with or without augmentation
-    teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher` on `real` (seed `seed + models`)
-    teacher_epochs: int = 10, temperature: float = 4.0 # `kd`: the teacher's training epochs; the softening
-) -> dict:
-    "Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%)."
+@with_config(EvalConfig)
+def evaluate_set(distilled: DistilledSet, real: RealData,
+                 config: EvalConfig | None = None, # the protocol; fields given by name below change it
+                 device=None, progress: bool = False,
+                 compile='auto', # train and test via `torch.compile`: True, False, or 'auto' (`use_compile`)
+                 together='auto', # train the networks at once (`train_together`): True, False, or 'auto' (on CUDA)
+                 allow_other_dataset: bool = False, # test a set on a dataset other than its own (images re-normalised)
+                 teacher: torch.nn.Module | None = None, # `kd`: the teacher; None: `train_teacher`
+                 **options) -> dict:
+    """Train `models` fresh networks on the set and test them on the real test set: mean, std and all accuracies (%),
+    the resolved settings and the set's stored bytes. `augment` may also be a callable (used as is)."""
+    given = options.pop('augment') if callable(options.get('augment')) else None
+    cfg = eval_config(config, **options)
     distilled = check_dataset(distilled, real, allow_other_dataset)
-    check_choice('evaluation protocol', protocol, PROTOCOLS)
-    labels, with_aug = protocol.split('+')[0], protocol.endswith('+aug')
-    if augment == 'auto': augment = distilled.info.get('eval_augment')
-    if protocol != 'auto': augment = (augment or dsa_strategy(real.name)) if with_aug else None
-    sgd = dict(lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
-    check_protocol(models=models, epochs=epochs, seed=seed, temperature=temperature, **sgd)
-    arch, device = arch or distilled.arch or 'ConvNet', get_device(device or 'auto')
-    scheduled = distilled.is_scheduled and protocol == 'auto'  # other protocols: DD images, standard protocol
+    labels, augment = cfg.protocol.split('+')[0], _eval_augment(cfg, distilled, real, given)
+    arch, device, models = cfg.arch or distilled.arch or 'ConvNet', get_device(device or 'auto'), cfg.models
+    scheduled = distilled.is_scheduled and cfg.protocol == 'auto'  # other protocols: DD images, standard protocol
     from_init = scheduled and distilled.init_state is not None and arch == distilled.arch
     if from_init: models = 1  # a fixed-init set has one network: its stored initialisation
     targets = distilled.hard_labels if labels == 'hard' else distilled.soft_targets
-    steps = 0 if scheduled else epochs * math.ceil(len(distilled.images) / batch_size)  # per network
+    steps = 0 if scheduled else cfg.epochs * math.ceil(len(distilled.images) / cfg.batch_size)  # per network
     extra, fwd = {}, Forward(use_compile(compile, steps, 'train_aug' if augment else 'train'))
     world = current_world()  # under torchrun each process trains its block of the networks
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
-    nets, gens = _eval_nets(arch, real, [seed + i for i in world.share(models)], weight_init, device)
+    nets, gens = _eval_nets(arch, real, [cfg.seed + i for i in world.share(models)], weight_init, device)
     at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size),
                         labels == 'kd' or scheduled)
-    if labels == 'kd':
-        teacher, extra = _kd_teacher(teacher, real, arch, teacher_epochs, seed + models, device, compile, fwd)
+    if labels == 'kd': teacher, extra = _kd_teacher(teacher, real, arch, cfg, device, compile, fwd)
     bar = lambda items: progress_bar(items, progress and world.main, desc=f'eval {arch}')  # in logs: a line per net
-    _train_nets(nets, gens, distilled, targets, epochs, sgd, augment, at_once, scheduled, from_init, device, fwd,
-                teacher if labels == 'kd' else None, temperature, bar)
+    _train_nets(nets, gens, distilled, targets, cfg, augment, at_once, scheduled, from_init, device, fwd,
+                teacher if labels == 'kd' else None, bar)
     accs = world.gather([test_accuracy(net, real.test_x, real.test_y, forward=fwd) for net in nets])
     t = torch.tensor(accs)
-    settings = dict(models=models, seed=seed) if scheduled else dict(
-        models=models, epochs=epochs, seed=seed, **sgd,
-        augment=augment if augment is None or isinstance(augment, str) else repr(augment))
-    if labels == 'kd': settings.update(temperature=temperature, teacher=extra.pop('teacher'))
+    settings = (dict(models=models, seed=cfg.seed, arch=arch, protocol=cfg.protocol) if scheduled else
+                {**asdict(cfg), 'arch': arch, 'models': models,
+                 'augment': augment if augment is None or isinstance(augment, str) else repr(augment)})
+    if labels == 'kd': settings['teacher'] = extra.pop('teacher')
     return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch,
-                dataset=real.name, protocol=protocol, settings=settings, **extra)
+                dataset=real.name, protocol=cfg.protocol, settings=settings, bytes=distilled.stored_bytes(), **extra)
 
 # %% ../nbs/07_evaluate.ipynb #9848a878
 @dataclass(frozen=True)
@@ -285,3 +306,71 @@ def train_teacher(real: RealData, arch: str = 'ConvNet', epochs: int = 10, seed:
               device=device,
               forward=Forward(use_compile(compile, epochs * math.ceil(len(real.train_x) / 256), 'train_aug')))
     return net.eval()
+
+# %% ../nbs/07_evaluate.ipynb #311a8073
+def unit_score(x: float) -> float:
+    "DD-Ranking's map of a difference of accuracies onto a score: $f(x) = (e^x - e^{-1})/(e - e^{-1})$."
+    return (math.exp(x) - math.exp(-1)) / (math.e - math.exp(-1))
+
+def ddranking_scores(set_acc: float, random_acc: float, full_acc: float, # accuracies of the label protocol, no aug
+                     set_aug_acc: float, random_aug_acc: float, # the same, with augmentation
+                     weight: float = 0.5, # w of LRS and ARS
+                     percent: bool = False # accuracies in percent, put into f as DD-Ranking's code does
+                    ) -> dict:
+    "HLR, IOR, LRS and ARS from accuracies in fractions (`percent=True`: in percent, as DD-Ranking's code computes)."
+    hlr, ior = full_acc - set_acc, set_acc - random_acc
+    aug = set_aug_acc - random_aug_acc
+    scores = dict(HLR=hlr, IOR=ior, LRS=unit_score(weight * ior - (1 - weight) * hlr),
+                  ARS=unit_score(weight * aug + (1 - weight) * ior))
+    return scores if not percent else dict(LRS_percent=scores['LRS'], ARS_percent=scores['ARS'])
+
+# %% ../nbs/07_evaluate.ipynb #ee6172e7
+_FULL_ACCURACY = {}  # this process's full-data accuracies, by settings
+
+def _cache_file() -> Path:
+    root = os.environ.get('DD_CACHE') or Path.home() / '.cache' / 'dataset_distillation'
+    return Path(root) / 'full_data_accuracy.json'
+
+def full_data_accuracy(real: RealData, config: EvalConfig, # the set's settings: arch, optimiser, batch size, seed
+                       epochs: int = 10, models: int = 1, # the full data's training length and networks
+                       device=None, compile='auto', cache: bool = True) -> float:
+    "Mean test accuracy (%) of `models` networks trained on the whole training set with hard labels, no augmentation."
+    cfg = config.replace(epochs=epochs, models=models, protocol='hard', augment=None)
+    key = json.dumps(dict(dataset=real.name, train_images=len(real.train_x), **asdict(cfg)), sort_keys=True)
+    file = _cache_file()
+    stored = read_document(file, 'full-data accuracy cache') if cache and file.is_file() else {}
+    if cache and key in {**stored, **_FULL_ACCURACY}: return float({**stored, **_FULL_ACCURACY}[key])
+    full = DistilledSet(images=real.train_x, labels=real.train_y, num_classes=real.num_classes, mean=tuple(real.mean),
+                        std=tuple(real.std), dataset=real.name, method='full', config={}, seed=None, arch=cfg.arch)
+    acc = evaluate_set(full, real, cfg, device=device, compile=compile)['mean']
+    _FULL_ACCURACY[key] = acc
+    try: atomic_write(json.dumps({**stored, key: acc}, indent=1).encode(), file) if cache else None
+    except OSError as e: warnings.warn(f"could not keep the full-data accuracy in {file}: {e}")
+    return acc
+
+# %% ../nbs/07_evaluate.ipynb #506345e9
+def score_set(distilled: DistilledSet, real: RealData, config: EvalConfig | None = None,
+              full_epochs: int = 10, full_models: int = 1, # the full-data reference (`full_data_accuracy`)
+              device=None, progress: bool = False, compile='auto', cache: bool = True, **options) -> dict:
+    """DD-Ranking's scores of the set (`ddranking_scores`, per network i then mean and std), with every accuracy they
+    come from: the set and `ipc` random real images (seed `seed`) under the same settings, with and without
+    augmentation, and the full data."""
+    cfg = eval_config(config, **options)
+    labels = 'soft' if distilled.is_soft else 'hard'
+    aug = _eval_augment(cfg.replace(protocol=labels + '+aug'), check_dataset(distilled, real), real, None)
+    random_set = distill_random(real, distilled.ipc, seed=cfg.seed)
+    run = lambda s, p: evaluate_set(s, real, cfg.replace(protocol=p, augment=aug), device=device, progress=progress,
+                                    compile=compile)['accs']
+    accs = {'set': run(distilled, labels), 'set_aug': run(distilled, labels + '+aug'),
+            'random': run(random_set, labels), 'random_aug': run(random_set, labels + '+aug')}
+    full = full_data_accuracy(real, cfg.replace(arch=cfg.arch or distilled.arch), full_epochs, full_models, device,
+                              compile, cache)
+    per_net = [(a / 100, r / 100, full / 100, sa / 100, ra / 100)
+               for a, sa, r, ra in zip(accs['set'], accs['set_aug'], accs['random'], accs['random_aug'])]
+    mean_std = lambda v: dict(mean=statistics.fmean(v), std=statistics.pstdev(v))
+    scores = {k: mean_std([ddranking_scores(*p)[k] for p in per_net]) for k in ('HLR', 'IOR', 'LRS', 'ARS')}
+    percent = {k: statistics.fmean(ddranking_scores(*(100 * a for a in p), percent=True)[k] for p in per_net)
+               for k in ('LRS_percent', 'ARS_percent')}
+    return dict(**scores, ddranking_percent=percent, accuracy={k: statistics.fmean(v) for k, v in accs.items()},
+                full_accuracy=full, accs=accs, labels=labels, augment=aug, n=len(per_net),
+                full=dict(epochs=full_epochs, models=full_models))

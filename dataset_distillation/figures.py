@@ -8,17 +8,16 @@ import io, math
 
 import torch
 from torch import Tensor
-from matplotlib.figure import Figure
 
 from .data import show_images
 from .distilled import DistilledSet
 
 # %% auto #0
 __all__ = ['fig_png', 'images_png', 'step_lrs', 'step_caption', 'grid_layout', 'grid_png', 'loss_curve_png', 'summary',
-           'class_caption', 'recorded_lines', 'compare_png']
+           'class_caption', 'recorded_lines', 'bytes_line', 'zoo_table', 'compare_png']
 
 # %% ../nbs/09d_figures.ipynb #0cec4ea1
-def fig_png(fig: Figure, dpi: int = 72) -> bytes:
+def fig_png(fig, dpi: int = 72) -> bytes: # fig: a matplotlib Figure
     "The PNG bytes of a matplotlib figure."
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
@@ -32,6 +31,7 @@ def images_png(x: Tensor, mean, std, # normalised images (..., C, H, W), leading
                dpi: int = 72) -> bytes:
     "PNG bytes of a grid of images, drawn by `show_images`."
     x = x.detach().cpu().reshape(-1, *x.shape[-3:])
+    from matplotlib.figure import Figure  # imported when drawing: the CLI starts faster
     fig = Figure(figsize=(size * nrow, size * math.ceil(len(x) / nrow)))
     ax = show_images(x, mean, std, nrow=nrow, ax=fig.add_subplot(), titles=titles)
     if title: ax.set_title(title, fontsize=8)
@@ -73,6 +73,7 @@ def loss_curve_png(losses, # loss per recorded iteration
                    accs=None, # (iteration, test accuracy %) pairs, drawn on a second axis
                    figsize=(3.6, 1.8), dpi: int = 72) -> bytes:
     "PNG bytes of a loss curve, with test accuracy when given."
+    from matplotlib.figure import Figure  # imported when drawing: the CLI starts faster
     fig = Figure(figsize=figsize)
     ax = fig.add_subplot()
     ax.plot(list(range(len(losses))) if iterations is None else list(iterations), list(losses), lw=.8)
@@ -89,11 +90,11 @@ def loss_curve_png(losses, # loss per recorded iteration
 
 # %% ../nbs/09d_figures.ipynb #5f0d080f
 def summary(distilled: DistilledSet) -> str:
-    "One line: method, dataset, images per class, label kind, network and schedule."
+    "One line: method, dataset, images per class, label kind, stored bytes, network and schedule."
     d, parts = distilled, [distilled.method, distilled.dataset]
     per_step = f" ({d.ipc // d.steps} per step)" if d.is_scheduled and d.step_index is not None else ""
     parts += [f"ipc {d.ipc}{per_step}", f"{len(d.images)} images {'x'.join(map(str, d.images.shape[1:]))}",
-              f"{'soft' if d.is_soft else 'hard'} labels"]
+              f"{'soft' if d.is_soft else 'hard'} labels", f"{d.stored_bytes()['total']:,} bytes"]
     if d.arch: parts.append(d.arch)
     if d.is_scheduled: parts.append(f"schedule {d.steps} steps x {d.epochs} epochs")
     return ' · '.join(parts)
@@ -112,8 +113,38 @@ def recorded_lines(distilled: DistilledSet) -> list[str]:
     def line(r):
         s = r.get('settings', {})
         budget = f"{s['epochs']} epochs" if s.get('epochs') else 'its schedule'
-        return f"{r['arch']} {r['protocol']}: {r['mean']:.2f} ± {r['std']:.2f} % (n={r['n']}, {budget}, {r['dataset']})"
+        sc = r.get('scores')
+        scores = f"; IOR {sc['IOR']['mean']:+.3f}, LRS {sc['LRS']['mean']:.3f}" if isinstance(sc, dict) else ''
+        return (f"{r['arch']} {r['protocol']}: {r['mean']:.2f} ± {r['std']:.2f} % "
+                f"(n={r['n']}, {budget}, {r['dataset']})" + scores)
     return [line(r) for r in distilled.info.get('evaluations', [])]
+
+def bytes_line(b: dict # a set's `DistilledSet.stored_bytes()`
+              ) -> str:
+    "A set's stored bytes in words."
+    return f"{b['total']:,} bytes: " + ', '.join(f'{k} {v:,}' for k, v in b.items() if v and k != 'total')
+
+# %% ../nbs/09d_figures.ipynb #e5f83338
+def _row_records(entry: dict) -> tuple:
+    "A zoo entry's evaluation of record (its first recorded one) and its scores (the first record holding some)."
+    evs = entry.get('evaluations', [])
+    return (evs[0] if evs else None), next((r['scores'] for r in evs if r.get('scores')), None)
+
+def zoo_table(sets: dict # `distilled.zoo_manifest()`
+             ) -> str:
+    """The zoo as a Markdown table: each set's stored bytes, its first recorded evaluation (with its budget), and the
+    IOR and LRS of its scores."""
+    rows = []
+    for name, e in sets.items():
+        ev, sc = _row_records(e)
+        s = (ev or {}).get('settings', {})
+        acc = (f"{ev['mean']:.2f} ± {ev['std']:.2f} (n={ev['n']}, {ev['arch']}, {ev['protocol']}, "
+               f"{s.get('epochs', '?')} epochs, {s.get('augment') or 'no'} augmentation)" if ev else 'not evaluated')
+        scores = f"{sc['IOR']['mean']:+.3f} | {sc['LRS']['mean']:.3f}" if sc else '| '
+        rows.append(f"| `zoo:{name}` | {e['method']} | {e['dataset']} | {e['ipc']} | {e['bytes']:,} | {acc} | "
+                    f"{scores} |")
+    return '\n'.join(['| set | method | dataset | ipc | bytes | accuracy (%) | IOR | LRS |',
+                      '|---|---|---|---|---|---|---|---|', *rows])
 
 # %% ../nbs/09d_figures.ipynb #ad8b6030
 def _last_record(ds: DistilledSet) -> tuple:
@@ -127,6 +158,7 @@ def compare_png(sets: dict, # name -> DistilledSet, each with a recorded evaluat
     "One figure: each set's image grid (ten images per class at most) in a column, and the recorded accuracies as bars."
     from matplotlib.gridspec import GridSpec
     n, cols = len(sets), [min(ds.ipc, 10) for ds in sets.values()]
+    from matplotlib.figure import Figure  # imported when drawing: the CLI starts faster
     fig = Figure(figsize=(max(6, sum(c * size * 1.1 for c in cols) + 2), 10 * size + 2.6))
     gs = GridSpec(2, n, figure=fig, height_ratios=[10 * size, 2.2], width_ratios=cols)
     for j, (name, ds) in enumerate(sets.items()):

@@ -14,8 +14,9 @@ from .data import check_choice, get_device
 from .distilled import DistilledSet
 
 # %% auto #0
-__all__ = ['RECOMPILE_LIMIT', 'COMPILE_AFTER', 'train_epochs', 'protocol_sgd', 'train_net', 'eager_forward', 'test_accuracy',
-           'raise_recompile_limit', 'Forward', 'use_compile', 'train_together', 'train_scheduled']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'RECOMPILE_LIMIT', 'COMPILE_AFTER', 'train_epochs', 'protocol_optimizer', 'train_net',
+           'eager_forward', 'test_accuracy', 'raise_recompile_limit', 'Forward', 'use_compile', 'train_together',
+           'train_scheduled']
 
 # %% ../nbs/05_train.ipynb #509b2c69
 def train_epochs(
@@ -42,28 +43,43 @@ def train_epochs(
             opt.step()
 
 # %% ../nbs/05_train.ipynb #de5dd278
-def protocol_sgd(params, epochs: int, lr: float, momentum: float, weight_decay: float):
-    """The evaluation protocol's optimiser: SGD, and its learning rate x0.1 after `epochs//2` epochs (`sched.step()` per
-    epoch)."""
-    opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    return opt, torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[epochs//2], gamma=0.1)
+OPTIMIZERS = ('sgd', 'adam')  # the evaluation's optimisers: SGD with momentum (DC, DSA, DM, MTT), Adam (long unrolls)
+SCHEDULES = {  # the learning rate over the epochs, stepped once per epoch
+    'step': "x0.1 at half the epochs (DC, DSA, DM)", 'multistep': "x0.2 at 2/3 and at 5/6 of the epochs (IDC)",
+    'cosine': "cosine decay to 0 over the epochs", 'constant': "constant"}
+
+def protocol_optimizer(params, epochs: int, lr: float, momentum: float = 0.9, weight_decay: float = 5e-4,
+                       optimizer: str = 'sgd', # one of `OPTIMIZERS` (Adam ignores `momentum`)
+                       schedule: str = 'step' # one of `SCHEDULES`
+                      ) -> tuple:
+    "The evaluation protocol's optimiser and learning-rate schedule (`sched.step()` once per epoch)."
+    check_choice('optimizer', optimizer, OPTIMIZERS)
+    check_choice('schedule', schedule, SCHEDULES)
+    opt = (torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay) if optimizer == 'sgd' else
+           torch.optim.Adam(params, lr=lr, weight_decay=weight_decay))
+    milestones, gamma = {'step': ([epochs // 2], 0.1), 'multistep': ([2 * epochs // 3, 5 * epochs // 6], 0.2)}.get(
+        schedule, ([], 1.0))
+    sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs) if schedule == 'cosine' else
+             torch.optim.lr_scheduler.MultiStepLR(opt, milestones=milestones, gamma=gamma))
+    return opt, sched
 
 # %% ../nbs/05_train.ipynb #e88b5018
 def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tensors (labels: indices or probabilities)
-              epochs: int, # passes over the data; the learning rate drops x0.1 at `epochs//2`
+              epochs: int, # passes over the data
               lr: float = 0.01, batch_size: int = 256,
               momentum: float = 0.9, weight_decay: float = 5e-4,
+              optimizer: str = 'sgd', schedule: str = 'step', # see `protocol_optimizer`
               generator: torch.Generator | None = None, # shuffles the batches
               augment=None, # optional callable applied to each training batch
               device=None, # defaults to the network's device
               forward=None, # `forward(net, x)` to use instead of `net(x)`, e.g. `Forward(compile=True)`
               teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation (see `train_epochs`)
              ) -> nn.Module:
-    "Train `net` in place with SGD and a step decay, as in the DC/DSA evaluation protocol."
+    "Train `net` in place with the evaluation's optimiser and schedule (default: SGD, x0.1 at half the epochs)."
     device = get_device(device) if device is not None else next(net.parameters()).device
     net.to(device)
     x, y = x.to(device), y.to(device)
-    opt, sched = protocol_sgd(net.parameters(), epochs, lr, momentum, weight_decay)
+    opt, sched = protocol_optimizer(net.parameters(), epochs, lr, momentum, weight_decay, optimizer, schedule)
     for _ in range(epochs):
         train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward, teacher, temperature)
         sched.step()  # after the epoch's optimiser steps, as torch expects
@@ -76,7 +92,8 @@ def eager_forward(net: nn.Module, x: Tensor) -> Tensor:
 
 # %% ../nbs/05_train.ipynb #cd461f6d
 @torch.no_grad()
-def test_accuracy(net: nn.Module, x: Tensor, y: Tensor, batch_size: int = 1024,
+def test_accuracy(net: nn.Module, x: Tensor, y: Tensor,
+                  batch_size: int = 256, # as DC's code; larger batches overflow a CPU's caches (2x slower at 1024)
                   forward=None # `forward(net, x)` to use instead of `net(x)`
                  ) -> float:
     "Accuracy of `net` on `(x, y)` in percent (eval mode)."
@@ -116,7 +133,7 @@ class Forward:
 # %% ../nbs/05_train.ipynb #bad48ac6
 # 'auto' compiles a run from this many units on: twice the largest break-even `bench/compile.py` measured
 COMPILE_AFTER = {
-    'train': 1000,      # optimiser steps of one network without augmentation
+    'train': 200,       # optimiser steps of one network without augmentation
     'train_aug': 150,   # ... with DSA augmentation, whose many small ops compiling fuses
     'dd': 600,          # outer iterations of unrolled DD (compiled Hessian-vector products and steps)
     'dc': 150,          # network updates of DC (iterations x outer_loop)
@@ -140,6 +157,7 @@ def use_compile(compile, # True, False, or 'auto' (also 'on', 'off' as the comma
 def train_together(
     nets: list, x: Tensor, y: Tensor, # networks of one architecture, and the training tensors (on their device)
     epochs: int, lr: float = 0.01, batch_size: int = 256, momentum: float = 0.9, weight_decay: float = 5e-4,
+    optimizer: str = 'sgd', schedule: str = 'step', # see `protocol_optimizer`
     generators: list | None = None, # one per network: its batch order (and its augmentation's draws)
     augments: list | None = None # one callable (or None) per network
 ) -> list:
@@ -155,7 +173,8 @@ def train_together(
     params, buffers = stack_module_state(nets)
     base = copy.deepcopy(nets[0]).to('meta')
     fwd = vmap(lambda p, b, xb: functional_call(base, (p, b), (xb,)))
-    opt, sched = protocol_sgd(list(params.values()), epochs, lr, momentum, weight_decay)
+    opt, sched = protocol_optimizer(list(params.values()), epochs, lr, momentum, weight_decay, optimizer,
+                                    schedule)
     for _ in range(epochs):
         batches = zip(*[torch.randperm(len(x), generator=g).to(x.device).split(batch_size) for g in generators])
         for idxs in batches:  # step k of every network: each its own indices, the same batch size

@@ -15,7 +15,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parent.parent / 'dataset_distillation'
 DOORS = {('distilled', 'read_record'), ('distilled', 'read_document'), ('distilled', '_yaml'),
          ('distilled', 'read_lines'), ('distilled', 'read_image')}
-ALLOWED = {('data', '_md5'): "hashes a torchvision download to compare it with torchvision's md5 (nothing is parsed)"}
+ALLOWED = {('data', 'file_digest'): "hashes a file (torchvision's md5, the zoo's sha256): nothing is parsed"}
 READS = {('torch', 'load'), ('pickle', 'load'), ('pickle', 'loads'), ('np', 'load'), ('numpy', 'load'),
          ('json', 'load'), ('Image', 'open'), ('PILImage', 'open')}
 

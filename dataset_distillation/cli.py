@@ -679,9 +679,8 @@ def dd_compare(files: Param("distilled sets (.pt) to compare", str, opt=False, n
                out: str = None, # the PNG to write
                data: str = None, # data root, for sets that must be evaluated first
                arch: str = None, # evaluation of sets without a record: architecture (default: the set's, else ConvNet)
-               models: int = None, # ... networks (default 5)
-               epochs: int = None, # ... epochs (default 300)
-               protocol: str = 'auto', # ... evaluation protocol (see dd_eval --protocol list)
+               models: _eval_flag('models') = None, epochs: _eval_flag('epochs') = None,
+               protocol: str = None, # ... evaluation protocol (see dd_eval --protocol list)
                quiet: bool = False, # no progress output
                debug: bool = False # show tracebacks
               ):

@@ -417,7 +417,7 @@ class Preset(NamedTuple):
     method: str
     dataset: str
     config: dict     # fields that differ from the method's defaults
-    eval: dict       # `evaluate_set` options of the row's protocol (models, epochs, augment)
+    eval: dict       # the row's evaluation: fields of the evaluation chapter's `EvalConfig` (models, epochs, augment)
     paper: str       # the paper's figure, for the table
 
 # %% ../nbs/06_engine.ipynb #e9b10fde

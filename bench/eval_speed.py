@@ -17,30 +17,12 @@ from pathlib import Path
 
 
 def plain_loop(set_file: str, data, epochs: int, test_batch: int) -> float:
-    "The evaluation protocol as a plain eager PyTorch loop: the accuracy (%) of one ConvNet."
-    import torch, torch.nn.functional as F
+    "The evaluation protocol as a plain eager PyTorch loop (`speed.plain_evaluation`): the accuracy (%) of one ConvNet."
     from dataset_distillation.data import load_dataset
     from dataset_distillation.distilled import DistilledSet
-    from dataset_distillation.models import get_network
+    from speed import plain_evaluation
     real, s = load_dataset('MNIST', data), DistilledSet.load(set_file)
-    x, y = s.images, s.labels
-    net = get_network('ConvNet', real.channels, real.num_classes, real.im_size, seed=0)
-    g = torch.Generator().manual_seed(0)
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.MultiStepLR(opt, [epochs // 2], 0.1)
-    net.train()
-    for _ in range(epochs):
-        for idx in torch.randperm(len(x), generator=g).split(256):
-            loss = F.cross_entropy(net(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        sched.step()
-    net.eval()
-    with torch.no_grad():
-        correct = sum((net(xb).argmax(1) == yb).sum().item()
-                      for xb, yb in zip(real.test_x.split(test_batch), real.test_y.split(test_batch)))
-    return 100 * correct / len(real.test_y)
+    return plain_evaluation(s.images, s.labels, real, 1, epochs, None, test_batch)[0]
 
 
 def timed(cmd: list, env: dict) -> tuple:

@@ -46,7 +46,7 @@ def dm_loss_before(net, syn, real, ipc, generator, batch_real=256, strategy=None
 
 EVAL_AUGMENT = 'color_crop_cutout_scale_rotate'  # the DSA strategy for MNIST
 
-def plain_evaluation(x, y, real, models: int, epochs: int, strategy: str) -> list:
+def plain_evaluation(x, y, real, models: int, epochs: int, strategy: str | None, test_batch: int = 1024) -> list:
     "The evaluation protocol as a plain eager PyTorch loop (no package training code): accuracies of `models` ConvNets."
     import torch, torch.nn.functional as F
     from dataset_distillation.models import get_network
@@ -55,7 +55,7 @@ def plain_evaluation(x, y, real, models: int, epochs: int, strategy: str) -> lis
     for i in range(models):  # network i: seed i for its weights, its batches and its augmentation draws
         net = get_network('ConvNet', real.channels, real.num_classes, real.im_size, seed=i)
         g = torch.Generator().manual_seed(i)
-        augment = make_augment(strategy, g)
+        augment = make_augment(strategy, g) if strategy else (lambda xb: xb)
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
         sched = torch.optim.lr_scheduler.MultiStepLR(opt, [epochs // 2], 0.1)
         net.train()
@@ -69,7 +69,7 @@ def plain_evaluation(x, y, real, models: int, epochs: int, strategy: str) -> lis
         net.eval()
         with torch.no_grad():
             correct = sum((net(xb).argmax(1) == yb).sum().item()
-                          for xb, yb in zip(real.test_x.split(1024), real.test_y.split(1024)))
+                          for xb, yb in zip(real.test_x.split(test_batch), real.test_y.split(test_batch)))
         accs.append(round(100 * correct / len(real.test_y), 2))
     return accs
 

@@ -448,7 +448,7 @@ def _scores_out(distilled, real, cfg: EvalConfig, archs: list, quiet: bool, full
         sc = score_set(distilled, real, cfg.replace(arch=a), full_epochs=full_epochs, progress=not quiet, **kw)
         if not quiet: log(_score_line(f'{a}/scores', sc))
         keep = {k: sc[k] for k in ('HLR', 'IOR', 'LRS', 'ARS', 'ddranking_percent', 'accuracy', 'full_accuracy',
-                                   'full')}
+                                   'full', 'accs')}  # each network's accuracies: the scores can be recomputed
         out[f'{a}/scores'] = keep
         accs = sc['accs']['set']
         records.append(dict(arch=a, protocol=sc['labels'], dataset=real.name, mean=statistics.fmean(accs),

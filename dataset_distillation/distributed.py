@@ -4,7 +4,7 @@
 
 # %% ../nbs/09c_distributed.ipynb #1f5d2f21
 from __future__ import annotations
-import datetime, logging, math, os, shutil, signal
+import atexit, datetime, logging, math, os, shutil, signal
 from pathlib import Path
 
 import torch
@@ -18,6 +18,12 @@ __all__ = ['BACKENDS', 'PEER_LOST', 'init_world', 'in_launched_run', 'launch', '
 
 # %% ../nbs/09c_distributed.ipynb #a4ce162d
 BACKENDS = ('gloo', 'nccl')
+
+def _leave_group():
+    """Destroy the process group while the interpreter is still whole: left to interpreter shutdown, gloo's worker
+    threads can abort the exit with SIGABRT ("terminate called without an active exception", pytorch/pytorch#179291)."""
+    import torch.distributed as dist
+    if dist.is_initialized(): dist.destroy_process_group()
 
 def init_world(
     backend: str | None = None, # 'nccl' (GPUs) or 'gloo' (CPUs); None: by the device (`DD_BACKEND` overrides)
@@ -37,6 +43,7 @@ def init_world(
         torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))  # 'cuda' is then this process's GPU
     seconds = float(timeout or os.environ.get('DD_TIMEOUT') or 1800)
     dist.init_process_group(backend, timeout=datetime.timedelta(seconds=seconds))
+    atexit.register(_leave_group)
     return current_world()
 
 # %% ../nbs/09c_distributed.ipynb #4bddf8ae

@@ -456,6 +456,20 @@ def _scores_out(distilled, real, cfg: EvalConfig, archs: list, quiet: bool, full
                             settings={**asdict(cfg), 'arch': a, 'protocol': sc['labels']}, scores=keep))
     return out, records
 
+def _eval_runs(distilled, real, runs: list, teacher_net, teacher, quiet: bool, **kw) -> tuple[dict, list]:
+    "Each evaluation in `runs` (`EvalConfig`s): the results by `arch[/protocol]` (JSON), and the records to store."
+    out, records = {}, []
+    for run in runs:
+        r = evaluate_set(distilled, real, run, progress=not quiet, teacher=teacher_net, **kw)
+        key = run.arch if run.protocol == 'auto' else f'{run.arch}/{run.protocol}'
+        if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
+        if not quiet: log(_eval_lines(key, r))
+        out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'],
+                        protocol=run.protocol, bytes=r['bytes']['total'],
+                        **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
+        records.append(dict(out[key], arch=run.arch, accs=r['accs'], settings=r['settings']))
+    return out, records
+
 # %% ../nbs/10_cli.ipynb #dc05ff19
 def evaluate_file(file, dataset=None, data=None,
                   arch=None, # architecture(s), comma-separated; None: the config's
@@ -493,17 +507,9 @@ def evaluate_file(file, dataset=None, data=None,
                       f"({bytes_line(distilled.stored_bytes())}) on {real}, arch {','.join(archs)}, "
                       f"protocol {','.join(protocols)}, "
                       + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items() if k not in ('arch', 'protocol')))
-    out, records, kw = {}, [], dict(device=device, compile=compile)
-    for run in runs:
-        r = evaluate_set(distilled, real, run, progress=not quiet, together=together,
-                         allow_other_dataset=allow_other_dataset, teacher=teacher_net, **kw)
-        key = run.arch if run.protocol == 'auto' else f'{run.arch}/{run.protocol}'
-        if teacher_net is not None and 'teacher' in r['settings']: r['settings']['teacher'] = str(teacher)
-        if not quiet: log(_eval_lines(key, r))
-        out[key] = dict(mean=round(r['mean'], 3), std=round(r['std'], 3), n=r['n'], dataset=r['dataset'],
-                        protocol=run.protocol, bytes=r['bytes']['total'],
-                        **({'teacher_acc': r['teacher_acc']} if 'teacher_acc' in r else {}))
-        records.append(dict(out[key], arch=run.arch, accs=r['accs'], settings=r['settings']))
+    kw = dict(device=device, compile=compile)
+    out, records = _eval_runs(distilled, real, runs, teacher_net, teacher, quiet, together=together,
+                              allow_other_dataset=allow_other_dataset, **kw)
     if scores:
         more = _scores_out(distilled, real, cfg, archs, quiet, full_epochs, **kw)
         out, records = {**out, **more[0]}, records + more[1]
@@ -521,13 +527,14 @@ def _show_eval(file, config, settings, arch, protocol, flags) -> dict:
     log(config_table(EvalConfig))
     return asdict(cfg)
 
-# %% ../nbs/10_cli.ipynb #95de55a3
+# %% ../nbs/10_cli.ipynb #92341622
 def _eval_flag(name: str) -> Param:
     "A `dd_eval` flag for field `name` of `EvalConfig`: its type, and its help from the field's doc and default."
     f = {f.name: f for f in fields(EvalConfig)}[name]
     kind = {'int': int, 'float': float}.get(type(f.default).__name__, str)
     return Param(f"{f.metadata['doc']} (default: {f.default}; else the set's recorded protocol)", kind)
 
+# %% ../nbs/10_cli.ipynb #95de55a3
 @call_parse
 def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=False, nargs='?') = None,
             dataset: str = None, # dataset to test on (default: the set's own)

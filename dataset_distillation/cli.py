@@ -527,7 +527,7 @@ def _show_eval(file, config, settings, arch, protocol, flags) -> dict:
     log(config_table(EvalConfig))
     return asdict(cfg)
 
-# %% ../nbs/10_cli.ipynb #92341622
+# %% ../nbs/10_cli.ipynb #735efd28
 def _eval_flag(name: str) -> Param:
     "A `dd_eval` flag for field `name` of `EvalConfig`: its type, and its help from the field's doc and default."
     f = {f.name: f for f in fields(EvalConfig)}[name]

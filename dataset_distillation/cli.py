@@ -511,7 +511,8 @@ def evaluate_file(file, dataset=None, data=None,
     out, records = _eval_runs(distilled, real, runs, teacher_net, teacher, quiet, together=together,
                               allow_other_dataset=allow_other_dataset, **kw)
     if scores:
-        more = _scores_out(distilled, real, cfg, archs, quiet, full_epochs, **kw)
+        more = _scores_out(distilled, real, cfg, archs, quiet, full_epochs,
+                           allow_other_dataset=allow_other_dataset, **kw)
         out, records = {**out, **more[0]}, records + more[1]
     if record and main:
         _record(file, records, out)

@@ -339,28 +339,33 @@ def full_data_accuracy(real: RealData, config: EvalConfig, # the set's settings:
     key = json.dumps(dict(dataset=real.name, train_images=len(real.train_x), **asdict(cfg)), sort_keys=True)
     file = _cache_file()
     stored = read_document(file, 'full-data accuracy cache') if cache and file.is_file() else {}
-    if cache and key in {**stored, **_FULL_ACCURACY}: return float({**stored, **_FULL_ACCURACY}[key])
+    known = {**stored, **_FULL_ACCURACY}
+    if cache and key in known: return float(known[key])
     full = DistilledSet(images=real.train_x, labels=real.train_y, num_classes=real.num_classes, mean=tuple(real.mean),
                         std=tuple(real.std), dataset=real.name, method='full', config={}, seed=None, arch=cfg.arch)
     acc = evaluate_set(full, real, cfg, device=device, compile=compile)['mean']
     _FULL_ACCURACY[key] = acc
-    try: atomic_write(json.dumps({**stored, key: acc}, indent=1).encode(), file) if cache else None
+    if not cache: return acc
+    try: atomic_write(json.dumps({**stored, key: acc}, indent=1).encode(), file)
     except OSError as e: warnings.warn(f"could not keep the full-data accuracy in {file}: {e}")
     return acc
 
 # %% ../nbs/07_evaluate.ipynb #506345e9
 def score_set(distilled: DistilledSet, real: RealData, config: EvalConfig | None = None,
               full_epochs: int = 10, full_models: int = 1, # the full-data reference (`full_data_accuracy`)
-              device=None, progress: bool = False, compile='auto', cache: bool = True, **options) -> dict:
+              device=None, progress: bool = False, compile='auto', cache: bool = True,
+              allow_other_dataset: bool = False, # as `evaluate_set`'s
+              **options) -> dict:
     """DD-Ranking's scores of the set (`ddranking_scores`, per network i then mean and std), with every accuracy they
     come from: the set and `ipc` random real images (seed `seed`) under the same settings, with and without
     augmentation, and the full data."""
     cfg = eval_config(config, **options)
     labels = 'soft' if distilled.is_soft else 'hard'
-    aug = _eval_augment(cfg.replace(protocol=labels + '+aug'), check_dataset(distilled, real), real, None)
+    checked = check_dataset(distilled, real, allow_other_dataset)
+    aug = _eval_augment(cfg.replace(protocol=labels + '+aug'), checked, real, None)
     random_set = distill_random(real, distilled.ipc, seed=cfg.seed)
     run = lambda s, p: evaluate_set(s, real, cfg.replace(protocol=p, augment=aug), device=device, progress=progress,
-                                    compile=compile)['accs']
+                                    compile=compile, allow_other_dataset=allow_other_dataset)['accs']
     accs = {'set': run(distilled, labels), 'set_aug': run(distilled, labels + '+aug'),
             'random': run(random_set, labels), 'random_aug': run(random_set, labels + '+aug')}
     full = full_data_accuracy(real, cfg.replace(arch=cfg.arch or distilled.arch), full_epochs, full_models, device,

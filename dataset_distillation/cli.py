@@ -12,8 +12,8 @@ from pathlib import Path
 from fastcore.script import Param, call_parse
 
 from .data import check_choice, check_int, get_device, load_dataset
-from .distilled import (Checkpoint, DistilledSet, atomic_write, clean_temp, read_document, zoo_file,
-                                            zoo_manifest, zoo_root)
+from .distilled import (Checkpoint, DistilledSet, atomic_write, clean_temp, formed, read_document,
+                                            zoo_file, zoo_manifest, zoo_root)
 from .engine import (PRESETS, Method, current_world, RunLog, config_table, distill, get_preset,
                                          parse_settings, presets_table)
 from .evaluate import (AVERAGE, KMEANS, PROTOCOLS, RANDOM, EvalConfig, check_dataset, eval_config,
@@ -23,7 +23,7 @@ from .unrolled import DD
 from .matching import DC, DM, DSA
 from .trajectory import MTT, expert_network, expert_path, train_experts
 from .distributed import PEER_LOST, check_nproc, in_launched_run, init_world, launch, without_nproc
-from .figures import bytes_line, compare_png, grid_png, recorded_lines, zoo_table
+from .figures import bytes_line, compare_png, grid_png, images_line, recorded_lines, zoo_table
 from .interop import export_folder, export_tensors, import_folder, import_tensors
 
 # %% auto #0
@@ -298,7 +298,7 @@ def _summary(spec: dict, distilled: DistilledSet, out: Path, data, seconds: floa
     "What `dd_distill` says at the end of a run (to people unless `quiet`) and returns (to programs)."
     method = get_method(spec['method'])
     if not quiet:
-        log(f"dd_distill: saved {len(distilled.images)} images to {out} ({seconds:.1f} s)" +
+        log(f"dd_distill: saved {images_line(distilled)} to {out} ({seconds:.1f} s)" +
             (f"; the run's log: {out}.log.jsonl" if method.step else "") + ".")
         log(f"  evaluate it with:  dd_eval {out}" + (f" --data {data}" if data else ""))
     return dict(out=str(out), method=method.name, dataset=spec['dataset'], images=len(distilled.images),
@@ -503,7 +503,7 @@ def evaluate_file(file, dataset=None, data=None,
         log(f"dd_eval: note: a {distilled.dataset} set tested on {real.name} (--allow_other_dataset); "
             f"its images are re-normalised from mean {distilled.mean}, std {distilled.std} "
             f"to {real.name}'s {tuple(real.mean)}, {tuple(real.std)}")
-    if not quiet: log(f"dd_eval: {distilled.method} set of {len(distilled.images)} images "
+    if not quiet: log(f"dd_eval: {distilled.method} set of {images_line(distilled)} "
                       f"({bytes_line(distilled.stored_bytes())}) on {real}, arch {','.join(archs)}, "
                       f"protocol {','.join(protocols)}, "
                       + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items() if k not in ('arch', 'protocol')))
@@ -586,26 +586,28 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
     return run_command('dd_eval', body, debug, nproc, device, check=lambda: body(check_only=True))
 
 # %% ../nbs/10_cli.ipynb #66f811e7
-def show_file(file, out) -> dict:
-    "Save a picture of a distilled set to `out` (PNG): the grid of `figures.grid_png`."
+def show_file(file, out, stored: bool = False) -> dict:
+    "Save a picture of a distilled set to `out` (PNG): the grid of `figures.grid_png` (decoded images unless `stored`)."
     if not str(out).lower().endswith('.png'): raise ValueError(f"--out must be a .png file, got {out!r}")
     out = check_out(out)
     distilled = DistilledSet.load(file)
     clean_temp(out)
-    atomic_write(grid_png(distilled, size=0.6, dpi=120), out)
-    return dict(out=str(out), images=len(distilled.images), bytes=distilled.stored_bytes(),
+    atomic_write(grid_png(distilled, size=0.6, dpi=120, stored=stored), out)
+    return dict(out=str(out), images=len(distilled.images), line=images_line(distilled),
+                bytes=distilled.stored_bytes(),
                 evaluations=recorded_lines(distilled))
 
 @call_parse
 def dd_show(file: str, # distilled set (.pt)
             out: str = None, # PNG file to write
+            stored: bool = False, # draw the stored images of a set with a decoder (default: its decoded training images)
             debug: bool = False # show tracebacks
            ):
     "Save a grid of a distilled set's images as a PNG."
     def body():
         if out is None: raise ValueError("--out PNG is required: where to write the picture.")
-        res = show_file(file, out)
-        log(f"dd_show: wrote {res['out']}: {res['images']} images, {bytes_line(res['bytes'])}")
+        res = show_file(file, out, stored)
+        log(f"dd_show: wrote {res['out']}: {res['line']}, {bytes_line(res['bytes'])}")
         for line in res['evaluations']: log(f"  recorded: {line}")
         return res
     return run_command('dd_show', body, debug)
@@ -617,7 +619,8 @@ def export_file(file, format: str, out) -> dict:
     if out is None or not str(out).strip(): raise ValueError("--out DIR is required: the new folder to write.")
     ds = DistilledSet.load(file)
     path = (export_folder if format == 'folder' else export_tensors)(ds, out)
-    return dict(out=str(path), format=format, images=len(ds.images))
+    return dict(out=str(path), format=format,  # a folder holds the decoded images (`export_folder`)
+                images=len(ds.images) * (formed(ds.decoder) if format == 'folder' else 1))
 
 @call_parse
 def dd_export(file: str, # distilled set (.pt)

@@ -16,10 +16,10 @@ from fastcore.basics import patch
 from .data import file_digest, get_device, show_images
 
 # %% auto #0
-__all__ = ['MAX_CLASSES', 'FORMAT', 'VERSION', 'MAX_DIMS', 'MAX_DOCUMENT', 'ZOO_URL', 'ZOO_FORMAT', 'CKPT_FORMAT', 'DistilledSet',
-           'write_error', 'atomic_write', 'clean_temp', 'save_record', 'read_record', 'read_document', 'read_lines',
-           'read_image', 'zoo_root', 'zoo_manifest', 'zoo_file', 'zoo_entry', 'write_zoo_manifest', 'Checkpoint',
-           'loop_state']
+__all__ = ['MAX_CLASSES', 'DECODERS', 'FORMAT', 'VERSION', 'MAX_DIMS', 'MAX_DOCUMENT', 'ZOO_URL', 'ZOO_FORMAT', 'CKPT_FORMAT',
+           'DistilledSet', 'multiformation', 'tile_images', 'check_decoder', 'decode_images', 'formed', 'write_error',
+           'atomic_write', 'clean_temp', 'save_record', 'read_record', 'read_document', 'read_lines', 'read_image',
+           'zoo_root', 'zoo_manifest', 'zoo_file', 'zoo_entry', 'write_zoo_manifest', 'Checkpoint', 'loop_state']
 
 # %% ../nbs/03_distilled.ipynb #a2e89f21
 @dataclass(repr=False, eq=False)
@@ -41,6 +41,7 @@ class DistilledSet:
     step_index: Tensor | None = None        # (K,) int64: inner step each image is used at; None: all at every step
     init_state: dict[str, Tensor] | None = None # fixed initial weights the schedule starts from
     info: dict = field(default_factory=dict) # what the run recorded: loss history, evaluation hints (JSON-able)
+    decoder: dict | None = None # how the stored images become training images (see Decoders); None: as stored
 
     def __post_init__(self): self.validate()
 
@@ -139,6 +140,51 @@ def _check_schedule(ds: DistilledSet):
                                and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in st.items())):
         _fail('init_state', _desc(st), "a dict of str -> Tensor (a state_dict) or None")
 
+# %% ../nbs/03_distilled.ipynb #987df794
+DECODERS = ('multiformation',)  # the decoders a set may record (None: none)
+
+def multiformation(x: Tensor, factor: int) -> Tensor:
+    """IDC's multi-formation: each image of `x` (N, C, H, W) cut into `factor` x `factor` tiles, each resized
+    (bilinear) to H x W: (N * factor**2, C, H, W), image 0's tiles first, row by row. `factor` 1: `x` itself."""
+    if factor == 1: return x
+    n, c, h, w = x.shape
+    s, t = h // factor, w // factor
+    tiles = x.reshape(n, c, factor, s, factor, t).permute(0, 2, 4, 1, 3, 5).reshape(n * factor**2, c, s, t)
+    return torch.nn.functional.interpolate(tiles, size=(h, w), mode='bilinear', align_corners=False)
+
+def tile_images(x: Tensor, factor: int) -> Tensor:
+    """Stored images that multi-formation decodes back to (resized) `x`: each group of `factor**2` consecutive images
+    shrunk (nearest, as IDC's initialisation) into the tiles of one image. `x` (N * factor**2, C, H, W)."""
+    if factor == 1: return x
+    n, c, h, w = x.shape
+    s, t = h // factor, w // factor
+    small = torch.nn.functional.interpolate(x, size=(s, t), mode='nearest')
+    return small.reshape(n // factor**2, factor, factor, c, s, t).permute(0, 3, 1, 4, 2, 5).reshape(-1, c, h, w)
+
+# %% ../nbs/03_distilled.ipynb #ab2450a8
+def check_decoder(decoder, # None, or {'name': one of `DECODERS`, 'factor': int}
+                  im_size: tuple # (H, W) of the stored images
+                 ) -> dict | None:
+    "`decoder` checked for images of `im_size`, as stored: None for the identity (multi-formation with factor 1)."
+    if decoder is None: return None
+    ok = (isinstance(decoder, dict) and set(decoder) == {'name', 'factor'} and decoder['name'] in DECODERS
+          and _is_int(decoder['factor']) and decoder['factor'] >= 1)
+    if not ok: _fail('decoder', _desc(decoder), "None or {'name': 'multiformation', 'factor': f} with an int f >= 1")
+    f = int(decoder['factor'])
+    if any(s % f for s in im_size):
+        fits = [d for d in range(1, min(im_size) + 1) if all(s % d == 0 for s in im_size)]
+        _fail('decoder', f"factor {f} for {im_size[0]}x{im_size[1]} images",
+              f"a factor that divides the image size ({', '.join(map(str, fits))})")
+    return None if f == 1 else dict(name=decoder['name'], factor=f)
+
+def decode_images(x: Tensor, decoder: dict | None) -> Tensor:
+    "The training images of stored images `x` under `decoder` (None: `x` itself)."
+    return x if decoder is None else multiformation(x, decoder['factor'])
+
+def formed(decoder: dict | None) -> int:
+    "Training images per stored image under `decoder`."
+    return 1 if decoder is None else decoder['factor']**2
+
 # %% ../nbs/03_distilled.ipynb #ca26d23f
 @patch
 def validate(self: DistilledSet):
@@ -146,6 +192,7 @@ def validate(self: DistilledSet):
     _check_data(self)
     _check_meta(self)
     _check_schedule(self)
+    self.decoder = check_decoder(self.decoder, tuple(self.images.shape[-2:]))
 
 # %% ../nbs/03_distilled.ipynb #f56bfda6
 @patch(as_prop=True)
@@ -192,13 +239,24 @@ def stored_bytes(self: DistilledSet) -> dict:
              init=sum(_nbytes(t) for t in (self.init_state or {}).values()))
     return {**b, 'total': sum(b.values())}
 
+# %% ../nbs/03_distilled.ipynb #a5db3fab
+@patch
+def decode(self: DistilledSet) -> DistilledSet:
+    "The set of training images: each stored image decoded, its label (and step index) repeated; itself if no decoder."
+    if self.decoder is None: return self
+    n = formed(self.decoder)
+    rep = lambda t: None if t is None else t.repeat_interleave(n, 0)
+    return replace(self, images=decode_images(self.images, self.decoder), labels=rep(self.labels),
+                   step_index=rep(self.step_index), decoder=None)
+
 # %% ../nbs/03_distilled.ipynb #0e582af8
 @patch
 def __repr__(self: DistilledSet) -> str:
     sched = f", schedule={self.steps} steps x {self.epochs} epochs" if self.is_scheduled else ""
     arch = f", arch={self.arch!r}" if self.arch else ""
+    dec = f", decoder={self.decoder['name']} x{self.decoder['factor']}" if self.decoder else ""
     return (f"DistilledSet(method={self.method!r}, dataset={self.dataset!r}, ipc={self.ipc}, "
-            f"images={tuple(self.images.shape)}, labels={'soft' if self.is_soft else 'hard'}{arch}{sched})")
+            f"images={tuple(self.images.shape)}, labels={'soft' if self.is_soft else 'hard'}{arch}{sched}{dec})")
 
 # %% ../nbs/03_distilled.ipynb #d497ecb4
 @patch
@@ -236,9 +294,11 @@ def class_order(self: DistilledSet, per_class: int | None = None # at most this 
 def show(self: DistilledSet,
          nrow: int | None = None, # images per row; default: `ipc` (one class per row), or 10 when ipc is 1
          ax=None, # matplotlib axes (a new figure when None)
+         stored: bool = False, # draw the stored images rather than the decoded training images (see `decode`)
          **kwargs # passed to `show_images` (e.g. `size`)
         ):
-    "Plot the images as a grid sorted by (hard) class."
+    "Plot the (decoded) images as a grid sorted by (hard) class."
+    if not stored: self = self.decode()
     order = self.class_order()
     nrow = nrow or (self.ipc if self.ipc > 1 else min(len(order), 10))
     titles = [str(c) for c in self.hard_labels.cpu()[order][::nrow].tolist()] if nrow == self.ipc else None
@@ -246,9 +306,10 @@ def show(self: DistilledSet,
                        **kwargs)
 
 # %% ../nbs/03_distilled.ipynb #a95acc5c
-FORMAT, VERSION = 'dataset_distillation.DistilledSet', 2  # 2: `info` holds what the run recorded;
-                                                          # in 1 it was mixed into `config`
+FORMAT, VERSION = 'dataset_distillation.DistilledSet', 3  # 3: `decoder`; 2: `info` holds what the run recorded
+                                                          # (in 1 it was mixed into `config`)
 _FIELDS = tuple(f.name for f in fields(DistilledSet))
+_JSON_FIELDS = ('config', 'info', 'decoder')  # stored as JSON text
 
 def _plain(v):
     "A field value as stored: tensors detached on the CPU with their own compact storage, tuples as lists."
@@ -334,7 +395,7 @@ def save(self: DistilledSet, path: str | Path # file to write (parent folders ar
     self.validate()
     _check_storable(self, path)
     record = {'format': FORMAT, 'version': VERSION, **{k: _plain(getattr(self, k)) for k in _FIELDS}}
-    record['config'], record['info'] = json.dumps(self.config), json.dumps(self.info)
+    for name in _JSON_FIELDS: record[name] = json.dumps(getattr(self, name))
     return save_record(record, path)
 
 # %% ../nbs/03_distilled.ipynb #fc7b57a5
@@ -544,10 +605,11 @@ def _check_record(record, path: Path) -> dict:
     stored = {k: o for k, o in record.items() if k not in ('format', 'version')}
     # version 1 kept the run's record (history, eval_augment) in config
     if v == 1: stored['info'] = stored.get('config')
+    if v < 3 and 'decoder' not in stored: stored['decoder'] = 'null'  # before decoders: the images as stored
     missing, unknown = set(_FIELDS) - set(stored), set(stored) - set(_FIELDS)
     if missing or unknown: raise ValueError(f"{path}: DistilledSet record has missing fields {sorted(missing)} "
                                             f"and unknown fields {sorted(map(str, unknown))}")
-    for name in ('config', 'info'):
+    for name in _JSON_FIELDS:
         if not isinstance(stored[name], str):
             raise ValueError(f"{path}: DistilledSet.{name}: expected a JSON string; got {_desc(stored[name])}")
         try: stored[name] = json.loads(stored[name])
@@ -637,7 +699,8 @@ def zoo_entry(path: str | Path, name: str, # a set file, and its name in the zoo
     evaluations = [{k: r[k] for k in ('arch', 'protocol', 'dataset', 'mean', 'std', 'n', 'accs', 'settings', 'scores')
                     if k in r} for r in ds.info.get('evaluations', [])]
     return dict(name=name, file=f'{name}.pt', sha256=file_digest(path, 'sha256'), method=ds.method,
-                dataset=ds.dataset, ipc=ds.ipc, images=len(ds.images), bytes=ds.stored_bytes()['total'],
+                dataset=ds.dataset, ipc=ds.ipc, images=len(ds.images), decoder=ds.decoder,
+                bytes=ds.stored_bytes()['total'],
                 config=ds.config, command=command, note=note, evaluations=evaluations)
 
 def write_zoo_manifest(root: str | Path, entries: list):

@@ -13,13 +13,15 @@ import torch
 from torch import Tensor
 
 from .data import RealData, check_choice, check_int, get_device, progress_bar, sample_class
-from .distilled import Checkpoint, DistilledSet, atomic_write, loop_state, read_lines
+from .distilled import (
+    Checkpoint, DistilledSet, atomic_write, check_decoder, decode_images, formed, loop_state, read_lines, tile_images)
 
 # %% auto #0
 __all__ = ['IMAGE_INITS', 'SYNC_EVERY', 'PRESETS', 'option', 'check_field', 'Config', 'parse_option', 'parse_settings',
-           'config_table', 'State', 'Method', 'pack', 'class_labels', 'init_synthetic', 'World', 'current_world',
-           'sync_shards', 'class_rows', 'check_ipc', 'iteration_record', 'distill', 'image_grid', 'RunLog',
-           'with_config', 'Preset', 'get_preset', 'presets_table']
+           'config_table', 'State', 'Method', 'pack', 'class_labels', 'init_synthetic', 'factor_option',
+           'config_decoder', 'decoded_set', 'World', 'current_world', 'sync_shards', 'class_rows', 'check_ipc',
+           'iteration_record', 'distill', 'image_grid', 'RunLog', 'with_config', 'Preset', 'get_preset',
+           'presets_table']
 
 # %% ../nbs/06_engine.ipynb #46a2362d
 def option(default, # the paper's value
@@ -149,6 +151,7 @@ class State:
     stateful: dict = field(default_factory=dict)   # name -> optimiser or scheduler (snapshotted), set by `init`
     images: Tensor | None = None                   # what callbacks see, set by `init`
     shards: dict = field(default_factory=dict)     # name -> bool mask of this process's rows of a row-split tensor
+    decoder: dict | None = None                    # the set's decoder (`config_decoder`); None: images as stored
 
 class Method(NamedTuple):
     "A distillation method: name, config class, and its `init`, `step` and `result` functions."
@@ -170,7 +173,8 @@ def pack(state: State, images: torch.Tensor, labels: torch.Tensor, # the learned
     real, cfg = state.real, state.cfg
     return DistilledSet(images=images.detach().cpu(), labels=labels.detach().cpu(), num_classes=real.num_classes,
                         mean=real.mean, std=real.std, dataset=real.name, method=cfg.method, config=asdict(cfg),
-                        seed=cfg.seed, arch=getattr(cfg, 'arch', None), info={**state.record, **(info or {})}, **fields)
+                        seed=cfg.seed, arch=getattr(cfg, 'arch', None), info={**state.record, **(info or {})},
+                        decoder=state.decoder, **fields)
 
 # %% ../nbs/06_engine.ipynb #dae743a0
 def class_labels(num_classes: int, ipc: int, device='cpu') -> torch.Tensor:
@@ -178,13 +182,46 @@ def class_labels(num_classes: int, ipc: int, device='cpu') -> torch.Tensor:
     return torch.arange(num_classes, device=device).repeat_interleave(ipc)
 
 # %% ../nbs/06_engine.ipynb #b04f5ce7
-def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.Generator) -> torch.Tensor:
-    "Learnable images `(K*ipc, C, H, W)` ordered by class: random real images (`'real'`) or Gaussian noise (`'noise'`)."
+def init_synthetic(real: RealData, ipc: int, image_init: str, generator: torch.Generator,
+                   factor: int = 1 # multi-formation factor: each stored image holds `factor**2` tiles
+                  ) -> torch.Tensor:
+    """Learnable stored images `(K*ipc, C, H, W)` ordered by class: random real images (`'real'`; with `factor` > 1,
+    `ipc * factor**2` of them shrunk into tiles, as IDC) or Gaussian noise (`'noise'`)."""
     check_choice('image_init', image_init, IMAGE_INITS)
-    if image_init == 'real': x = torch.cat([sample_class(real, c, ipc, generator) for c in range(real.num_classes)])
+    if image_init == 'real':
+        n = ipc * factor**2
+        x = tile_images(torch.cat([sample_class(real, c, n, generator) for c in range(real.num_classes)]), factor)
     else: x = torch.randn(real.num_classes * ipc, real.channels, *real.im_size,
                           generator=generator).to(real.train_x.device)
     return x.detach().clone().requires_grad_(True)
+
+# %% ../nbs/06_engine.ipynb #ed1cf577
+def factor_option():
+    "The `factor` field of a config that learns images: multi-formation (IDC); 1: the images are stored as trained on."
+    return option(1, "multi-formation: each stored image holds factor x factor tiles, each decoded to a training "
+                     "image (IDC); 1: none")
+
+def config_decoder(cfg: Config, real: RealData) -> dict | None:
+    "The decoder of a run of `cfg` on `real`: None, or multi-formation with the config's `factor`."
+    f = getattr(cfg, 'factor', 1)
+    try: return check_decoder(dict(name='multiformation', factor=f), real.im_size)
+    except ValueError as e: raise ValueError(f"{cfg.method} option factor={f} does not fit {real.name}: {e}") from None
+
+# %% ../nbs/06_engine.ipynb #b4e99792
+def decoded_set(images: Tensor, labels: Tensor, # stored images (K, C, H, W), their labels (K,) or (K, num_classes)
+                decoder: dict | None) -> tuple[Tensor, Tensor, Callable]:
+    """For methods that compute their gradients themselves: the training images and labels under `decoder` (detached;
+    a label repeated for each image formed from its image) and `back(g_x, g_y)`, their gradients carried to the stored
+    tensors (the decoder's transpose; a label's gradient summed over its formed images; `g_y` may be None)."""
+    if decoder is None: return images.detach(), labels.detach(), lambda g_x, g_y: (g_x, g_y)
+    n = formed(decoder)
+    with torch.enable_grad():
+        leaf = images.detach().requires_grad_()
+        x = decode_images(leaf, decoder)
+    def back(g_x, g_y):
+        g_stored = torch.autograd.grad(x, leaf, g_x, retain_graph=True)[0]
+        return g_stored, None if g_y is None else g_y.view(-1, n, *g_y.shape[1:]).sum(1)
+    return x.detach(), labels.detach().repeat_interleave(n, 0), back
 
 # %% ../nbs/06_engine.ipynb #34f1639a
 class World:
@@ -310,7 +347,8 @@ def distill(method: Method, real: RealData, cfg: Config,
     real = real.to(device) if real.train_x.device != device else real
     g = torch.Generator().manual_seed(cfg.seed)
     world = current_world()
-    state = method.state(real=real, cfg=cfg, device=device, world=world, record=dict(history=dict(loss=[])))
+    state = method.state(real=real, cfg=cfg, device=device, world=world, record=dict(history=dict(loss=[])),
+                         decoder=config_decoder(cfg, real))
     method.init(state, g, **options)
     if method.step is None:
         if checkpoint is not None and checkpoint.path is not None:
@@ -453,6 +491,12 @@ PRESETS = {
                                                 max_start_epoch=2, lr_lr=1e-7 if ipc == 1 else 1e-5),
                                    dict(models=5, epochs=1000), 'MTT: no (Fashion)MNIST rows in the paper')
        for d, ds in (('mnist', 'MNIST'), ('fmnist', 'FashionMNIST')) for ipc in (1, 10)},
+    # multi-formation (IDC's parameterisation) with the DSA and DM objectives; IDC's own rows use its gradient matching
+    **{f'{m}-{d}-ipc{ipc}-x2': Preset(m, ds, dict(ipc=ipc, factor=2), _MATCH_EVAL,
+                                      f'IDC (its matching, factor 2): {idc} (Kim et al., ICML 2022, README)')
+       for m in ('dsa', 'dm')
+       for d, ds, idcs in (('mnist', 'MNIST', (94.2, 98.4)), ('fmnist', 'FashionMNIST', (81.0, 86.0)))
+       for ipc, idc in zip((1, 10), idcs)},
 }
 
 # %% ../nbs/06_engine.ipynb #7c61e99b

@@ -182,7 +182,8 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     the resolved settings and the set's stored bytes. `augment` may also be a callable (used as is)."""
     given = options.pop('augment') if callable(options.get('augment')) else None
     cfg = eval_config(config, **options)
-    distilled = check_dataset(distilled, real, allow_other_dataset)
+    stored = distilled.stored_bytes()
+    distilled = check_dataset(distilled, real, allow_other_dataset).decode()  # the training images (see `decode`)
     labels, augment = cfg.protocol.split('+')[0], _eval_augment(cfg, distilled, real, given)
     arch, device, models = cfg.arch or distilled.arch or 'ConvNet', get_device(device or 'auto'), cfg.models
     scheduled = distilled.is_scheduled and cfg.protocol == 'auto'  # other protocols: DD images, standard protocol
@@ -207,7 +208,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
                  'augment': augment if augment is None or isinstance(augment, str) else repr(augment)})
     if labels == 'kd': settings['teacher'] = extra.pop('teacher')
     return dict(mean=t.mean().item(), std=t.std(unbiased=False).item(), n=len(accs), accs=accs, arch=arch,
-                dataset=real.name, protocol=cfg.protocol, settings=settings, bytes=distilled.stored_bytes(), **extra)
+                dataset=real.name, protocol=cfg.protocol, settings=settings, bytes=stored, **extra)
 
 # %% ../nbs/07_evaluate.ipynb #9848a878
 @dataclass(frozen=True)

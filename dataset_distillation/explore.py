@@ -107,7 +107,7 @@ def _check_loaded(ex: Explorer):
 @patch
 def _show_class(self: Explorer):
     "Draw the selected class's images and caption."
-    d, c = self.distilled, self.class_slider.value
+    d, c = self.distilled.decode(), self.class_slider.value  # the training images of a set with a decoder
     keep = d.hard_labels.cpu() == c
     x, titles, nrow = d.images[keep], None, max(1, min(int(keep.sum()), 10))
     if d.is_scheduled and d.step_index is not None:

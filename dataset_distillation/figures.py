@@ -10,11 +10,11 @@ import torch
 from torch import Tensor
 
 from .data import show_images
-from .distilled import DistilledSet
+from .distilled import DistilledSet, formed
 
 # %% auto #0
 __all__ = ['fig_png', 'images_png', 'step_lrs', 'step_caption', 'grid_layout', 'grid_png', 'loss_curve_png', 'summary',
-           'class_caption', 'recorded_lines', 'bytes_line', 'zoo_table', 'compare_png']
+           'class_caption', 'recorded_lines', 'bytes_line', 'images_line', 'zoo_table', 'compare_png']
 
 # %% ../nbs/09d_figures.ipynb #0cec4ea1
 def fig_png(fig, dpi: int = 72) -> bytes: # fig: a matplotlib Figure
@@ -50,8 +50,10 @@ def step_caption(distilled: DistilledSet, s: int) -> str:
     "'step s: η = ...' with the step size of each epoch."
     return f"step {s}: η = " + ', '.join(f'{lr:.3g}' for lr in step_lrs(distilled, s))
 
-def grid_layout(distilled: DistilledSet) -> tuple[Tensor, int, list[str] | None]:
+def grid_layout(distilled: DistilledSet, stored: bool = False # the stored images rather than the decoded ones
+               ) -> tuple[Tensor, int, list[str] | None]:
     "(images, nrow, row titles) of the whole set: rows of inner steps for a DD set, else rows of classes."
+    if not stored: distilled = distilled.decode()
     y = distilled.hard_labels.cpu()
     if distilled.is_scheduled and distilled.step_index is not None:
         order = torch.argsort(distilled.step_index.cpu() * distilled.num_classes + y, stable=True)
@@ -61,11 +63,13 @@ def grid_layout(distilled: DistilledSet) -> tuple[Tensor, int, list[str] | None]
     return distilled.images[order], nrow, [str(c) for c in y[order][::nrow].tolist()] if nrow == distilled.ipc else None
 
 def grid_png(distilled: DistilledSet, size: float = 0.4, # inches per image
-             dpi: int = 72) -> bytes:
+             dpi: int = 72, stored: bool = False # the stored images rather than the decoded training images
+            ) -> bytes:
     "PNG bytes of the whole set (see `grid_layout`), titled with its method and dataset."
-    x, nrow, titles = grid_layout(distilled)
+    x, nrow, titles = grid_layout(distilled, stored)
+    kind = 'stored' if stored and distilled.decoder else 'decoded' if distilled.decoder else ''
     return images_png(x, distilled.mean, distilled.std, nrow, titles,
-                      f"{distilled.method} · {distilled.dataset} · {len(x)} images", size, dpi)
+                      f"{distilled.method} · {distilled.dataset} · {len(x)} {kind + ' ' if kind else ''}images", size, dpi)
 
 # %% ../nbs/09d_figures.ipynb #d927227e
 def loss_curve_png(losses, # loss per recorded iteration
@@ -95,6 +99,8 @@ def summary(distilled: DistilledSet) -> str:
     per_step = f" ({d.ipc // d.steps} per step)" if d.is_scheduled and d.step_index is not None else ""
     parts += [f"ipc {d.ipc}{per_step}", f"{len(d.images)} images {'x'.join(map(str, d.images.shape[1:]))}",
               f"{'soft' if d.is_soft else 'hard'} labels", f"{d.stored_bytes()['total']:,} bytes"]
+    if d.decoder: parts.append(f"{d.decoder['name']} x{d.decoder['factor']}: {len(d.images) * formed(d.decoder)} "
+                               "training images")
     if d.arch: parts.append(d.arch)
     if d.is_scheduled: parts.append(f"schedule {d.steps} steps x {d.epochs} epochs")
     return ' · '.join(parts)
@@ -124,6 +130,12 @@ def bytes_line(b: dict # a set's `DistilledSet.stored_bytes()`
     "A set's stored bytes in words."
     return f"{b['total']:,} bytes: " + ', '.join(f'{k} {v:,}' for k, v in b.items() if v and k != 'total')
 
+def images_line(distilled: DistilledSet) -> str:
+    "'K images', and with a decoder how many training images they decode to."
+    n = len(distilled.images)
+    return f"{n} images" + (f" ({n * formed(distilled.decoder)} decoded, {distilled.decoder['name']} "
+                            f"x{distilled.decoder['factor']})" if distilled.decoder else "")
+
 # %% ../nbs/09d_figures.ipynb #e5f83338
 def _row_records(entry: dict) -> tuple:
     "A zoo entry's evaluation of record (its first recorded one) and its scores (the first record holding some)."
@@ -141,7 +153,8 @@ def zoo_table(sets: dict # `distilled.zoo_manifest()`
         acc = (f"{ev['mean']:.2f} ± {ev['std']:.2f} (n={ev['n']}, {ev['arch']}, {ev['protocol']}, "
                f"{s.get('epochs', '?')} epochs, {s.get('augment') or 'no'} augmentation)" if ev else 'not evaluated')
         scores = f"{sc['IOR']['mean']:+.3f} | {sc['LRS']['mean']:.3f}" if sc else '| '
-        rows.append(f"| `zoo:{name}` | {e['method']} | {e['dataset']} | {e['ipc']} | {e['bytes']:,} | {acc} | "
+        ipc = f"{e['ipc']} (x{formed(e['decoder'])} decoded)" if e.get('decoder') else e['ipc']
+        rows.append(f"| `zoo:{name}` | {e['method']} | {e['dataset']} | {ipc} | {e['bytes']:,} | {acc} | "
                     f"{scores} |")
     return '\n'.join(['| set | method | dataset | ipc | bytes | accuracy (%) | IOR | LRS |',
                       '|---|---|---|---|---|---|---|---|', *rows])
@@ -157,11 +170,12 @@ def compare_png(sets: dict, # name -> DistilledSet, each with a recorded evaluat
                 size: float = 0.35, dpi: int = 100) -> bytes:
     "One figure: each set's image grid (ten images per class at most) in a column, and the recorded accuracies as bars."
     from matplotlib.gridspec import GridSpec
-    n, cols = len(sets), [min(ds.ipc, 10) for ds in sets.values()]
+    n, cols = len(sets), [min(ds.ipc * formed(ds.decoder), 10) for ds in sets.values()]
     from matplotlib.figure import Figure  # imported when drawing: the CLI starts faster
     fig = Figure(figsize=(max(6, sum(c * size * 1.1 for c in cols) + 2), 10 * size + 2.6))
     gs = GridSpec(2, n, figure=fig, height_ratios=[10 * size, 2.2], width_ratios=cols)
     for j, (name, ds) in enumerate(sets.items()):
+        ds = ds.decode()
         x = ds.images.detach().cpu()[ds.class_order(per_class=10)]
         show_images(x, ds.mean, ds.std, nrow=cols[j], ax=fig.add_subplot(gs[0, j])).set_title(name, fontsize=8)
     accs = [_last_record(ds) for ds in sets.values()]
@@ -170,7 +184,8 @@ def compare_png(sets: dict, # name -> DistilledSet, each with a recorded evaluat
     for k, (mean, std, _) in enumerate(accs):
         ax.text(k, (0 if math.isnan(mean) else mean) + std + 1, 'n/a' if math.isnan(mean) else f"{mean:.1f}",
                 ha='center', fontsize=8)
-    ax.set_xticks(range(n), [f"{name}\n{a[2]}" for name, a in zip(sets, accs)], fontsize=7)
+    ax.set_xticks(range(n), [f"{name}\n{a[2]}\n{ds.stored_bytes()['total']:,} bytes"
+                             for (name, ds), a in zip(sets.items(), accs)], fontsize=7)
     ax.set_ylabel('test acc. (%)')
     ax.set_ylim(0, 105)
     return fig_png(fig, dpi)

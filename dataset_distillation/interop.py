@@ -5,6 +5,7 @@
 # %% ../nbs/09e_interop.ipynb #49292eff
 from __future__ import annotations
 import io, json, os, shutil, tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,9 @@ __all__ = ['FOLDER_FORMAT', 'TENSORS_FORMAT', 'IMAGE_EXTENSIONS', 'SetDataset', 
 
 # %% ../nbs/09e_interop.ipynb #b32d61a5
 class SetDataset(Dataset):
-    "The `(image, label)` pairs of a distilled set, for any `DataLoader` (see `DistilledSet.as_dataset`)."
+    "The `(image, label)` pairs of a distilled set's training images, for any `DataLoader` (`DistilledSet.as_dataset`)."
     def __init__(self, distilled: DistilledSet, transform=None):
+        distilled = distilled.decode()  # a multi-formation set gives its decoded images
         self.images, self.labels, self.transform = distilled.images, distilled.soft_targets, transform
         self.classes, self.mean, self.std = list(range(distilled.num_classes)), distilled.mean, distilled.std
     def __len__(self) -> int: return len(self.images)
@@ -77,8 +79,10 @@ def to_uint8(ds: DistilledSet) -> tuple[np.ndarray, float]:
 
 # %% ../nbs/09e_interop.ipynb #6d2f27fd
 def export_folder(ds: DistilledSet, out) -> Path:
-    "Write `ds` as an `ImageFolder` tree under the new folder `out`: class folders of PNGs plus `distilled.json`."
+    """Write `ds` as an `ImageFolder` tree under the new folder `out`: class folders of PNGs (its training images, decoded)
+    plus `distilled.json`."""
     from PIL import Image as PILImage
+    if ds.decoder: ds = replace(ds.decode(), info={**ds.info, 'decoded_from': dict(ds.decoder, images=len(ds.images))})
     if ds.init_state is not None:
         raise ValueError("this DD set replays its schedule from stored initial weights, which PNGs cannot hold: "
                          "use --format tensors (or keep the .pt file).")
@@ -126,7 +130,7 @@ _NONE = type(None)
 _META_TYPES = dict(format=(str,), version=(int,), dataset=(str,), num_classes=(int,), mean=(list,), std=(list,),
                    method=(str,), arch=(str, _NONE), seed=(int, _NONE), config=(dict,), steps=(int,), epochs=(int,),
                    info=(dict,), files=(list,), clipped=(float, int), labels=(list, _NONE), lrs=(list, _NONE),
-                   step_index=(list, _NONE), normalized=(bool,), scheduled=(bool,))
+                   step_index=(list, _NONE), normalized=(bool,), scheduled=(bool,), decoder=(dict, _NONE))
 
 def _read_meta(path: Path, fmt: str,
                required: tuple = () # fields it must have
@@ -241,17 +245,19 @@ def _save_tensor(obj, path: Path):
 
 def export_tensors(ds: DistilledSet, out) -> Path:
     """Write `ds` as plain tensor files (`images.pt`, `labels.pt`, `lrs.pt`, `init_state.pt`) and `meta.json` in the new
-    folder `out`."""
+    folder `out`; a set with a decoder also as `decoded.pt` (its training images), the decoder in `meta.json`."""
     lrs = ds.lrs if ds.lrs is not None else torch.tensor([ds.info['syn_lr']]) if 'syn_lr' in ds.info else None
     def write(tmp):
         _save_tensor(ds.images.detach().cpu().clone(), tmp / 'images.pt')
         _save_tensor(ds.labels.cpu().clone(), tmp / 'labels.pt')
+        if ds.decoder: _save_tensor(ds.decode().images.detach().cpu().clone(), tmp / 'decoded.pt')
         if lrs is not None: _save_tensor(lrs.cpu().clone(), tmp / 'lrs.pt')
         if ds.step_index is not None: _save_tensor(ds.step_index.cpu().clone(), tmp / 'step_index.pt')
         if ds.init_state is not None:
             _save_tensor({k: v.cpu().clone() for k, v in ds.init_state.items()}, tmp / 'init_state.pt')
         (tmp / 'meta.json').write_text(json.dumps(dict(format=TENSORS_FORMAT, version=1, normalized=True,
-                                                       scheduled=ds.lrs is not None, **_meta(ds)), indent=1))
+                                                       scheduled=ds.lrs is not None, decoder=ds.decoder, **_meta(ds)),
+                                                  indent=1))
     return _write_folder(out, write)
 
 # %% ../nbs/09e_interop.ipynb #5c4ffab1
@@ -318,7 +324,7 @@ def import_tensors(folder, dataset: str | None = None, # the dataset; default: t
                         method=meta.get('method', 'imported'), config=meta.get('config', {}), seed=meta.get('seed'),
                         arch=meta.get('arch'), lrs=lrs, steps=meta.get('steps', 1), epochs=meta.get('epochs', 1),
                         step_index=_optional(folder / 'step_index.pt'), init_state=_optional(folder / 'init_state.pt'),
-                        info=info)
+                        info=info, decoder=meta.get('decoder'))
 
 # %% ../nbs/09e_interop.ipynb #1cb7247c
 @patch(cls_method=True)

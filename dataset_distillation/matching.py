@@ -16,8 +16,10 @@ from .distilled import DistilledSet
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, parse_strategy, sample_dsa
 from .train import Forward, eager_forward, train_epochs, use_compile
-from .engine import (
-    IMAGE_INITS, Config, Method, State, class_labels, class_rows, distill, init_synthetic, option, pack, with_config)
+from dataset_distillation.engine import (
+    IMAGE_INITS, Config, Method, State, class_labels, class_rows, distill, factor_option, init_synthetic, option, pack,
+    with_config)
+from .distilled import decode_images, formed
 
 # %% auto #0
 __all__ = ['PAPER_LOOPS', 'DISTANCES', 'DC', 'DSA', 'DM', 'get_loops', 'layer_distance', 'match_distance', 'matched_params',
@@ -136,7 +138,8 @@ def gm_iteration(
     outer_loop: int, inner_loop: int, dist: str = 'ours', include_1d: bool | None = None,
     lr_net: float = 0.01, batch_real: int = 256, batch_train: int = 256,
     strategy: str | None = None, fwd=eager_forward,
-    classes=None, merge=None # this process's classes, and what makes the images whole after each update (`World`)
+    classes=None, merge=None, # this process's classes, and what makes the images whole after each update (`World`)
+    decode=None # the set's decoder as a function of the stored images `syn` (`ipc`: decoded images per class)
 ) -> float:
     """One DC/DSA iteration: a fresh network; `outer_loop` image updates, with `inner_loop` epochs of network training
     between them."""
@@ -147,7 +150,7 @@ def gm_iteration(
     total = 0.
     for ol in range(outer_loop):
         if bn: freeze_batchnorm(net, real, generator)
-        loss = gm_loss(net, syn, real, ipc, generator, params, dist=dist, batch_real=batch_real, strategy=strategy,
+        loss = gm_loss(net, syn if decode is None else decode(syn), real, ipc, generator, params, dist=dist, batch_real=batch_real, strategy=strategy,
                        fwd=fwd, classes=classes)
         opt_img.zero_grad(set_to_none=True)
         loss.backward()
@@ -155,7 +158,7 @@ def gm_iteration(
         if merge is not None: merge()
         total += loss.item()
         if ol == outer_loop - 1: break
-        train_epochs(net, opt_net, syn.detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop,
+        train_epochs(net, opt_net, (syn if decode is None else decode(syn)).detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop,
                      batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
@@ -169,6 +172,7 @@ class DCConfig(Config):
     arch: str = option('ConvNet', "network whose gradients are matched", choices=NETWORKS)
     iterations: int = option(1000, "outer iterations, each with a fresh network")
     image_init: str = option('real', "initial images: random 'real' ones or Gaussian 'noise'", choices=IMAGE_INITS)
+    factor: int = factor_option()
     dist: str = option('ours', "gradient distance: layer-wise 'ours', or 'mse' / 'cos' of the whole vector",
                        choices=DISTANCES)
     include_1d: bool | None = option(None, "match 1-D parameters too; None: as the reference ('ours': no, else yes)")
@@ -211,7 +215,7 @@ def gm_init(state: GMState, g: torch.Generator, compile='auto'):
     state.loops = cfg.loops()
     state.strategy = (cfg.strategy or dsa_strategy(real.name)) if cfg.method == 'dsa' else None
     state.fwd = Forward(use_compile(compile, cfg.iterations * state.loops[0], cfg.method))
-    syn = init_synthetic(real, cfg.ipc, cfg.image_init, g)
+    syn = init_synthetic(real, cfg.ipc, cfg.image_init, g, cfg.factor)
     state.tensors, state.images = dict(syn=syn), syn
     state.classes, mine = class_rows(state.world, real.num_classes, cfg.ipc, syn.device)
     state.shards = dict(syn=mine)
@@ -223,10 +227,11 @@ def gm_step(state, it: int, g: torch.Generator) -> float:
     syn, world = state.tensors['syn'], state.world
     merge = (lambda: world.merge_rows(syn, state.shards['syn'])) if world.size > 1 else None
     outer_loop, inner_loop = state.loops
-    return gm_iteration(state.real, syn, state.stateful['opt_img'], ipc=cfg.ipc, arch=cfg.arch, generator=g,
-                        outer_loop=outer_loop, inner_loop=inner_loop, dist=cfg.dist, include_1d=cfg.include_1d,
+    decode = (lambda x: decode_images(x, state.decoder)) if state.decoder else None
+    return gm_iteration(state.real, syn, state.stateful['opt_img'], ipc=cfg.ipc * formed(state.decoder),
+                        arch=cfg.arch, generator=g, outer_loop=outer_loop, inner_loop=inner_loop, dist=cfg.dist, include_1d=cfg.include_1d,
                         lr_net=cfg.lr_net, batch_real=cfg.batch_real, batch_train=cfg.batch_train,
-                        strategy=state.strategy, fwd=state.fwd, classes=state.classes, merge=merge)
+                        strategy=state.strategy, fwd=state.fwd, classes=state.classes, merge=merge, decode=decode)
 
 # %% ../nbs/09_matching.ipynb #ef12b10c
 def _dc_eval_augment(dataset): return 'crop_scale_rotate' if dataset in ('MNIST', 'MNIST5k') else None
@@ -294,6 +299,7 @@ class DMConfig(Config):
     arch: str = option('ConvNet', "network whose embedding is matched", choices=NETWORKS)
     iterations: int = option(20000, "iterations, each with a fresh random network")
     image_init: str = option('real', "initial images: random 'real' ones or Gaussian 'noise'", choices=IMAGE_INITS)
+    factor: int = factor_option()
     lr_img: float = option(1.0, "SGD (momentum 0.5) step size of the images")
     batch_real: int = option(256, "real images per class per iteration")
     strategy: str | None = option(None, "DSA strategy; None: `dsa_strategy(dataset)`; 'none': no augmentation")
@@ -315,7 +321,7 @@ def dm_init(state: DMState, g: torch.Generator, compile='auto'):
     state.embed_real = Forward(use_compile(compile, cfg.iterations, 'dm'), embed)
     strategy = cfg.strategy or dsa_strategy(state.real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
-    syn = init_synthetic(state.real, cfg.ipc, cfg.image_init, g)
+    syn = init_synthetic(state.real, cfg.ipc, cfg.image_init, g, cfg.factor)
     state.tensors, state.images = dict(syn=syn), syn
     state.classes, mine = class_rows(state.world, state.real.num_classes, cfg.ipc, syn.device)
     state.shards = dict(syn=mine)  # each process updates the images of its classes; the engine merges them when needed
@@ -328,7 +334,8 @@ def dm_step(state, it: int, g: torch.Generator) -> float:
     net = get_network(cfg.arch, real.channels, real.num_classes, real.im_size,
                       seed=net_seed(g)).to(state.device).train()
     net.requires_grad_(False)
-    class_loss = dm_loss(net, syn, real, cfg.ipc, g, batch_real=cfg.batch_real, strategy=state.strategy,
+    class_loss = dm_loss(net, decode_images(syn, state.decoder), real, cfg.ipc * formed(state.decoder), g,
+                         batch_real=cfg.batch_real, strategy=state.strategy,
                          classes=state.classes, embed_real=state.embed_real)
     opt_img.zero_grad(set_to_none=True)
     class_loss.backward()

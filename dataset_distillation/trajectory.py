@@ -16,11 +16,12 @@ from torch import Tensor
 from .data import RealData, check_int, get_device, progress_bar
 from .models import NETWORKS, get_network
 from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, sample_dsa
-from .distilled import DistilledSet, clean_temp, read_record, save_record
+from .distilled import DistilledSet, clean_temp, decode_images, formed, read_record, save_record
 from .train import Forward, train_epochs, use_compile
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
-from .engine import (
-    IMAGE_INITS, Config, Method, State, class_labels, current_world, distill, init_synthetic, option, pack, with_config)
+from dataset_distillation.engine import (
+    IMAGE_INITS, Config, Method, State, class_labels, current_world, decoded_set, distill, factor_option, init_synthetic,
+    option, pack, with_config)
 
 # %% auto #0
 __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'read_expert', 'load_experts',
@@ -242,6 +243,7 @@ class MTTConfig(Config):
     lr_init: float = option(0.01, "initial student step size alpha (the experts' learning rate)")
     batch_syn: int = option(0, "synthetic images per student step; 0: all", minimum=0)
     image_init: str = option('real', "initial images: random 'real' ones or Gaussian 'noise'", choices=IMAGE_INITS)
+    factor: int = factor_option()
     soft_labels: bool = option(False, "learn soft labels, initialised from the logits of an expert (its last epoch)")
     lr_labels: float = option(10.0, "SGD (momentum 0.5) step size of the label logits")
     strategy: str | None = option(None, "DSA augmentation of each student step; None: `dsa_strategy(dataset)`; "
@@ -276,10 +278,12 @@ def mtt_init(state: MTTState, g: torch.Generator):
     strategy = cfg.strategy or dsa_strategy(real.name)
     state.strategy = strategy if parse_strategy(strategy) else None
     n_classes, ipc = real.num_classes, cfg.ipc
-    images = init_synthetic(real, ipc, cfg.image_init, g)
+    images = init_synthetic(real, ipc, cfg.image_init, g, cfg.factor)
     state.hard = class_labels(n_classes, ipc, dev)
-    with torch.no_grad():  # soft labels start from an expert's logits (TESLA / DATM)
-        logits = (torch.func.functional_call(net, unflatten(state.trajectories[0][-1].to(dev), state.like), (images,))
+    with torch.no_grad():  # soft labels start from an expert's logits (TESLA / DATM), averaged over an image's tiles
+        expert = unflatten(state.trajectories[0][-1].to(dev), state.like)
+        logits = (torch.func.functional_call(net, expert, (decode_images(images, state.decoder),))
+                  .view(len(images), formed(state.decoder), n_classes).mean(1)
                   if cfg.soft_labels else F.one_hot(state.hard, n_classes).float())
     label_logits = logits.detach().clone().requires_grad_()
     log_lr = torch.tensor(math.log(cfg.lr_init), device=dev).requires_grad_()
@@ -294,18 +298,19 @@ def mtt_step(state, it: int, g: torch.Generator) -> float:
     """One iteration: experts and start epochs, N student steps from each, the matching loss, one update of everything
     learned."""
     cfg, t, dev = state.cfg, state.tensors, state.device
+    images, labels, back = decoded_set(t['images'], t['label_logits'] if cfg.soft_labels else state.hard, state.decoder)
     draws = []  # every process draws every trajectory's expert, start epoch and student batches
     for _ in range(cfg.trajectories):
         traj = state.trajectories[int(torch.randint(len(state.trajectories), (1,), generator=g))]
         start = int(torch.randint(cfg.max_start_epoch, (1,), generator=g))
-        draws.append((traj, start, plan_steps(len(t['images']), cfg.syn_steps, cfg.batch_syn, state.strategy, g)))
-    labels = t['label_logits'] if cfg.soft_labels else state.hard
+        draws.append((traj, start, plan_steps(len(images), cfg.syn_steps, cfg.batch_syn, state.strategy, g)))
     loss, grads = 0., [torch.zeros_like(t[k]) for k in ('images', 'log_lr', 'label_logits')]
     for traj, start, plan in (draws[i] for i in state.world.share(len(draws))):
         theta_start, target = (unflatten(traj[e].to(dev), state.like) for e in (start, start + cfg.expert_epochs))
-        out = mtt_grads(state.f, theta_start, target, t['images'], labels, t['log_lr'], plan, cfg.mode)
-        loss += out[0].item() / len(draws)
-        for acc, gp in zip(grads, out[1:]):
+        loss_t, g_x, g_log_lr, g_y = mtt_grads(state.f, theta_start, target, images, labels, t['log_lr'], plan, cfg.mode)
+        loss += loss_t.item() / len(draws)
+        g_x, g_y = back(g_x, g_y)  # from the training images to the stored ones
+        for acc, gp in zip(grads, (g_x, g_log_lr, g_y)):
             if gp is not None: acc += gp / len(draws)
     state.world.sum_(grads)
     for name, p, gp in (('opt_img', t['images'], grads[0]), ('opt_lr', t['log_lr'], grads[1]),

@@ -18,9 +18,10 @@ from .train import use_compile
 from .backgrad import (
     HVPS, compiled_hvp, compiled_step, batch_stats_net, functional_loss, params_of, reverse_sweep, step_batches, unroll)
 from .models import NETWORKS, WEIGHT_INITS, get_network
-from .distilled import DistilledSet, read_record
-from .engine import (
-    IMAGE_INITS, Config, Method, State, check_ipc, class_labels, distill, option, pack, with_config)
+from .distilled import DistilledSet, formed, read_record, tile_images
+from dataset_distillation.engine import (
+    IMAGE_INITS, Config, Method, State, check_ipc, class_labels, decoded_set, distill, factor_option, option, pack,
+    with_config)
 
 # %% auto #0
 __all__ = ['NET_INITS', 'DD', 'BackGrad', 'backgrad', 'naive_backgrad', 'DDConfig', 'schedule_accuracy', 'DDState', 'dd_init',
@@ -120,6 +121,7 @@ class DDConfig(Config):
     soft_labels: bool = option(False, "also learn label logits (stored as probabilities)")
     image_init: str = option('noise', "initial images: Gaussian 'noise' (the paper) or random 'real' ones",
                              choices=IMAGE_INITS)
+    factor: int = factor_option()
     pretrained: str | None = option(None, "net_init='pretrained': a file saved with torch.save(net.state_dict())")
     hvp: str = option('double', "Hessian-vector product: 'double' backward, 'fwdrev' (forward-over-reverse) or "
                                 "'reverse' ('double' in torch.func); compiled runs use compiled_hvp(hvp)",
@@ -193,7 +195,9 @@ def dd_init(state: DDState, g: torch.Generator, compile='auto'):
     state.split = lambda s: {k: v.to(dev) for k, v in s.items() if k in names}
     # images (S, n_classes * q, ...): step s holds q = ipc_per_step images of every class, sorted by class
     q = check_ipc(real, cfg.ipc_per_step)
-    if cfg.image_init == 'real': x0 = torch.stack([sample_balanced(real, q, g)[0] for _ in range(cfg.steps)])
+    if cfg.image_init == 'real':
+        n = q * formed(state.decoder)
+        x0 = torch.stack([tile_images(sample_balanced(real, n, g)[0], cfg.factor) for _ in range(cfg.steps)])
     else: x0 = torch.randn(cfg.steps, n_classes * q, *real.train_x.shape[1:], generator=g)
     images = x0.to(dev).requires_grad_()
     state.hard = class_labels(n_classes, q, dev).repeat(cfg.steps, 1)
@@ -214,11 +218,20 @@ def dd_init(state: DDState, g: torch.Generator, compile='auto'):
 # %% ../nbs/08_unrolled.ipynb #0e6491fb
 def _labels(state): return state.tensors['label_logits'].detach() if state.cfg.soft_labels else state.hard
 
+def _decoded(state) -> tuple[Tensor, Tensor, Callable]:
+    "Each step's training images and labels under the run's decoder, and `back` carrying their gradients to the stored."
+    stored = state.tensors['images']
+    S, per_step = len(stored), lambda t: None if t is None else t.view(S, -1, *t.shape[1:])
+    x, y, back = decoded_set(stored.flatten(0, 1), _labels(state).flatten(0, 1), state.decoder)
+    def back_steps(g_x, g_y):
+        return tuple(map(per_step, back(g_x.flatten(0, 1), None if g_y is None else g_y.flatten(0, 1))))
+    return per_step(x), per_step(y), back_steps
+
 # %% ../nbs/08_unrolled.ipynb #11dcc0ba
 def _record_accuracy(state, it: int):
     "Test accuracy of the current schedule (mean over the fixed net, or two unseen random ones) into the history."
-    t = state.tensors
-    accs = [schedule_accuracy(state.f, state.net, state.split(s), t['images'].detach(), _labels(state),
+    t, (images, labels, _) = state.tensors, _decoded(state)
+    accs = [schedule_accuracy(state.f, state.net, state.split(s), images, labels,
                               F.softplus(t['raw_lrs'].detach()), state.test_x, state.test_y)
             for s in (state.curve_states if state.cfg.net_init == 'random' else state.init_states())]
     h = state.record['history']
@@ -234,10 +247,12 @@ def dd_step(state, it: int, g: torch.Generator) -> float:
     idx = torch.randint(len(real.train_y), (cfg.batch_size,), generator=g).to(state.device)
     grads, loss = [torch.zeros_like(p) for p in state.leaves], 0.
     states = state.init_states()  # every process draws them all
+    images, labels, back = _decoded(state)
     for s in (states[i] for i in state.world.share(len(states))):
-        bg = _backgrad(state.f, state.split(s), t['images'], _labels(state), t['raw_lrs'], real.train_x[idx],
+        bg = _backgrad(state.f, state.split(s), images, labels, t['raw_lrs'], real.train_x[idx],
                        real.train_y[idx], hvp=state.hvp, step=state.sgd_step)
-        for acc, gp in zip(grads, bg[1:]): acc += gp / len(states)
+        g_x, g_y = back(bg.images, bg.labels)  # from the training images to the stored ones
+        for acc, gp in zip(grads, (g_x, bg.raw_lrs, g_y)): acc += gp / len(states)
         loss += bg.loss.item() / len(states)
     state.world.sum_(grads)
     opt, sched = state.stateful['opt'], state.stateful['sched']

@@ -22,6 +22,7 @@ from .models import NETWORKS
 from .unrolled import DD
 from .matching import DC, DM, DSA
 from .trajectory import MTT, expert_network, expert_path, train_experts
+from .bptt import BPTT
 from .distributed import PEER_LOST, check_nproc, in_launched_run, init_world, launch, without_nproc
 from .figures import bytes_line, compare_png, grid_png, images_line, recorded_lines, zoo_table
 from .interop import export_folder, export_tensors, import_folder, import_tensors
@@ -33,7 +34,7 @@ __all__ = ['METHODS', 'MAX_SEED', 'RECORD_WAIT', 'get_method', 'one_line', 'run_
            'dd_import', 'compare_files', 'dd_compare', 'zoo_list', 'dd_zoo', 'experts_file', 'dd_experts']
 
 # %% ../nbs/10_cli.ipynb #bceecb6b
-METHODS = {m.name: m for m in (RANDOM, AVERAGE, KMEANS, DD, DC, DSA, DM, MTT)}
+METHODS = {m.name: m for m in (RANDOM, AVERAGE, KMEANS, DD, DC, DSA, DM, MTT, BPTT)}
 
 def get_method(name: str) -> Method:
     "The `Method` called `name`."
@@ -600,7 +601,7 @@ def show_file(file, out, stored: bool = False) -> dict:
 @call_parse
 def dd_show(file: str, # distilled set (.pt)
             out: str = None, # PNG file to write
-            stored: bool = False, # draw the stored images of a set with a decoder (default: its decoded training images)
+            stored: bool = False, # draw a decoder's stored images (default: the decoded training images)
             debug: bool = False # show tracebacks
            ):
     "Save a grid of a distilled set's images as a PNG."

@@ -11,6 +11,7 @@ import torch
 
 from .data import check_choice, check_int, get_device
 from .engine import SYNC_EVERY, Config, World, current_world
+from .models import get_network, num_params
 
 # %% auto #0
 __all__ = ['BACKENDS', 'PEER_LOST', 'init_world', 'in_launched_run', 'launch', 'without_nproc', 'check_nproc', 'failure_cause',
@@ -118,7 +119,7 @@ def failure_cause(exitcodes: dict) -> str:
     return ', '.join(f"rank {r} ({why(c)})" for r, c in sorted(causes.items()))
 
 # %% ../nbs/09c_distributed.ipynb #9984fa33
-def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT)
+def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT, BPTT)
                image_shape=(1, 28, 28), num_classes: int = 10 # the dataset's image shape and classes
               ) -> tuple[float, str]:
     """Bytes each process all-reduces per outer iteration of a run of `cfg` (averaged over the periodic merges), and
@@ -136,4 +137,8 @@ def comm_bytes(cfg: Config, # a method's config (DM, DC, DSA, DD, MTT)
     if m == 'mtt':
         n = K * cfg.ipc
         return 8 + n * image + 4 + 4 * n * K, 'loss; gradients of images, step size and labels'
-    raise ValueError(f"comm_bytes knows dm, dc, dsa, dd and mtt, not {m!r}")
+    if m == 'bptt':  # the real batch is split: the gradient of its loss at theta_n is summed (the few biases a norm
+        # cancels are not parameters of the inner network, so this counts a little more than is sent)
+        net = get_network(cfg.arch, image_shape[0], K, tuple(image_shape[1:]))
+        return 8 + 4 * num_params(net), "loss; the outer loss's gradient at the unroll's last parameters"
+    raise ValueError(f"comm_bytes knows dm, dc, dsa, dd, mtt and bptt, not {m!r}")

@@ -497,6 +497,13 @@ PRESETS = {
        for m in ('dsa', 'dm')
        for d, ds, idcs in (('mnist', 'MNIST', (94.2, 98.4)), ('fmnist', 'FashionMNIST', (81.0, 86.0)))
        for ipc, idc in zip((1, 10), idcs)},
+    # long unrolls (the bptt chapter): T = 200 Adam steps, a random window of W = 60, 5000 real images per iteration
+    **{f'bptt-{d}-ipc{ipc}': Preset('bptt', ds, dict(ipc=ipc, image_init='real', lr_img=0.01), dict(models=5),
+                                    'RaT-BPTT: no (Fashion)MNIST rows')
+       for d, ds in (('mnist', 'MNIST'), ('fmnist', 'FashionMNIST')) for ipc in (1, 10)},
+    **{f'bptt-cifar10-ipc{ipc}': Preset('bptt', 'CIFAR10', dict(ipc=ipc, strategy='flip_rotate', inner_augment=True),
+                                        dict(models=5), f'RaT-BPTT: {acc} (Feng et al., ICLR 2024; with ZCA)')
+       for ipc, acc in ((1, 53.2), (10, 69.4), (50, 75.3))},
 }
 
 # %% ../nbs/06_engine.ipynb #7c61e99b

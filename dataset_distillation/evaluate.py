@@ -17,7 +17,7 @@ from .data import RealData, check_choice, check_int, get_device, progress_bar, s
 from .distilled import DistilledSet, atomic_write, read_document
 from .models import NETWORKS, get_network
 from .augment import augmenter, dsa_strategy, parse_strategy
-from .train import (OPTIMIZERS, SCHEDULES, Forward, test_accuracy, train_net, train_scheduled,
+from .train import (OPTIMIZERS, SCHEDULES, Forward, cutmix, test_accuracy, train_net, train_scheduled,
                                         train_together, use_compile)
 from .engine import Config, Method, class_labels, current_world, distill, option, pack, with_config
 
@@ -101,9 +101,12 @@ class EvalConfig(Config):
     protocol: str = option('auto', "which labels, with or without augmentation (`PROTOCOLS`)", choices=tuple(PROTOCOLS))
     teacher_epochs: int = option(10, "kd protocols: epochs of the teacher trained on the real data")
     temperature: float = option(4.0, "kd protocols: softening of the teacher's predictions")
+    cutmix: float = option(0.0, "probability of CutMix on a batch (`train.cutmix`; IDC's evaluation: 0.5)", minimum=0)
 
     def check(self):
         if self.momentum >= 1: raise ValueError(f"eval option momentum must be in [0, 1), got {self.momentum!r}.")
+        if self.cutmix > 1:
+            raise ValueError(f"eval option cutmix must be a probability in [0, 1], got {self.cutmix!r}.")
         if self.seed > 2**63 - 1 - self.models:  # network i gets seed + i, a torch seed
             raise ValueError(f"eval option seed must be <= 2**63 - 1 - models, got {self.seed}.")
         if self.augment == 'none': object.__setattr__(self, 'augment', None)
@@ -118,7 +121,7 @@ def _together(together, device, net, one_by_one: bool) -> bool:
     together = {'on': True, 'off': False}.get(together, together) if isinstance(together, str) else together
     check_choice('together', together, ('auto', True, False))
     if together is False: return False
-    cannot = ('knowledge distillation and learned schedules are trained one by one' if one_by_one else
+    cannot = ('knowledge distillation, CutMix and learned schedules are trained one by one' if one_by_one else
               'BatchNorm networks are trained one by one'
               if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules()) else None)
     if together is True and cannot: raise ValueError(f"together=True: {cannot}; use together='auto' or False.")
@@ -146,7 +149,8 @@ def _train_nets(nets: list, gens: list, distilled: DistilledSet, targets: Tensor
         if from_init: net.load_state_dict(distilled.init_state)
         if scheduled: train_scheduled(net, distilled, device)
         else: train_net(net, distilled.images, targets, cfg.epochs, **opt, generator=g, augment=augmenter(augment, g),
-                        device=device, forward=forward, teacher=teacher, temperature=cfg.temperature)
+                        device=device, forward=forward, teacher=teacher, temperature=cfg.temperature,
+                        mix=cutmix(cfg.cutmix, distilled.num_classes, g) if cfg.cutmix else None)
 
 def _eval_nets(arch: str, real: RealData, seeds: list, weight_init, device) -> tuple[list, list]:
     """The evaluation networks and their generators (batches, augmentation draws), network i's both from `seeds[i]`.
@@ -196,7 +200,7 @@ def evaluate_set(distilled: DistilledSet, real: RealData,
     weight_init = distilled.info.get('weight_init') if scheduled and arch == distilled.arch else None
     nets, gens = _eval_nets(arch, real, [cfg.seed + i for i in world.share(models)], weight_init, device)
     at_once = _together(together, device, get_network(arch, real.channels, real.num_classes, real.im_size),
-                        labels == 'kd' or scheduled)
+                        labels == 'kd' or scheduled or cfg.cutmix > 0)
     if labels == 'kd': teacher, extra = _kd_teacher(teacher, real, arch, cfg, device, compile, fwd)
     bar = lambda items: progress_bar(items, progress and world.main, desc=f'eval {arch}')  # in logs: a line per net
     _train_nets(nets, gens, distilled, targets, cfg, augment, at_once, scheduled, from_init, device, fwd,

@@ -69,7 +69,8 @@ def grid_png(distilled: DistilledSet, size: float = 0.4, # inches per image
     x, nrow, titles = grid_layout(distilled, stored)
     kind = 'stored' if stored and distilled.decoder else 'decoded' if distilled.decoder else ''
     return images_png(x, distilled.mean, distilled.std, nrow, titles,
-                      f"{distilled.method} · {distilled.dataset} · {len(x)} {kind + ' ' if kind else ''}images", size, dpi)
+                      f"{distilled.method} · {distilled.dataset} · {len(x)} {kind + ' ' if kind else ''}images",
+                      size, dpi)
 
 # %% ../nbs/09d_figures.ipynb #d927227e
 def loss_curve_png(losses, # loss per recorded iteration

@@ -79,8 +79,8 @@ def to_uint8(ds: DistilledSet) -> tuple[np.ndarray, float]:
 
 # %% ../nbs/09e_interop.ipynb #6d2f27fd
 def export_folder(ds: DistilledSet, out) -> Path:
-    """Write `ds` as an `ImageFolder` tree under the new folder `out`: class folders of PNGs (its training images, decoded)
-    plus `distilled.json`."""
+    """Write `ds` as an `ImageFolder` tree under the new folder `out`: class folders of PNGs (its training images,
+    decoded) plus `distilled.json`."""
     from PIL import Image as PILImage
     if ds.decoder: ds = replace(ds.decode(), info={**ds.info, 'decoded_from': dict(ds.decoder, images=len(ds.images))})
     if ds.init_state is not None:

@@ -147,19 +147,19 @@ def gm_iteration(
     params, bn = matched_params(net, dist, include_1d), has_batchnorm(net)
     opt_net = torch.optim.SGD(net.parameters(), lr=lr_net, momentum=0.5)
     augment = (lambda x: apply_dsa(x, sample_dsa(strategy, len(x), generator))) if strategy else None
-    total = 0.
+    decode, total = decode or (lambda x: x), 0.
     for ol in range(outer_loop):
         if bn: freeze_batchnorm(net, real, generator)
-        loss = gm_loss(net, syn if decode is None else decode(syn), real, ipc, generator, params, dist=dist, batch_real=batch_real, strategy=strategy,
-                       fwd=fwd, classes=classes)
+        loss = gm_loss(net, decode(syn), real, ipc, generator, params, dist=dist, batch_real=batch_real,
+                       strategy=strategy, fwd=fwd, classes=classes)
         opt_img.zero_grad(set_to_none=True)
         loss.backward()
         opt_img.step()
         if merge is not None: merge()
         total += loss.item()
         if ol == outer_loop - 1: break
-        train_epochs(net, opt_net, (syn if decode is None else decode(syn)).detach(), class_labels(real.num_classes, ipc, syn.device), inner_loop,
-                     batch_train, generator, augment, fwd)
+        train_epochs(net, opt_net, decode(syn).detach(), class_labels(real.num_classes, ipc, syn.device),
+                     inner_loop, batch_train, generator, augment, fwd)
     return total / (real.num_classes * outer_loop)
 
 # %% ../nbs/09_matching.ipynb #adac8f08
@@ -227,11 +227,11 @@ def gm_step(state, it: int, g: torch.Generator) -> float:
     syn, world = state.tensors['syn'], state.world
     merge = (lambda: world.merge_rows(syn, state.shards['syn'])) if world.size > 1 else None
     outer_loop, inner_loop = state.loops
-    decode = (lambda x: decode_images(x, state.decoder)) if state.decoder else None
     return gm_iteration(state.real, syn, state.stateful['opt_img'], ipc=cfg.ipc * formed(state.decoder),
-                        arch=cfg.arch, generator=g, outer_loop=outer_loop, inner_loop=inner_loop, dist=cfg.dist, include_1d=cfg.include_1d,
-                        lr_net=cfg.lr_net, batch_real=cfg.batch_real, batch_train=cfg.batch_train,
-                        strategy=state.strategy, fwd=state.fwd, classes=state.classes, merge=merge, decode=decode)
+                        arch=cfg.arch, generator=g, outer_loop=outer_loop, inner_loop=inner_loop, dist=cfg.dist,
+                        include_1d=cfg.include_1d, lr_net=cfg.lr_net, batch_real=cfg.batch_real,
+                        batch_train=cfg.batch_train, strategy=state.strategy, fwd=state.fwd, classes=state.classes,
+                        merge=merge, decode=lambda x: decode_images(x, state.decoder))
 
 # %% ../nbs/09_matching.ipynb #ef12b10c
 def _dc_eval_augment(dataset): return 'crop_scale_rotate' if dataset in ('MNIST', 'MNIST5k') else None

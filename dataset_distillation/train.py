@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #9bbad969
 from __future__ import annotations
-import copy, warnings
+import copy, math, warnings
 
 import torch
 import torch.nn.functional as F
@@ -15,8 +15,8 @@ from .distilled import DistilledSet
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'SCHEDULES', 'RECOMPILE_LIMIT', 'COMPILE_AFTER', 'train_epochs', 'protocol_optimizer', 'train_net',
-           'eager_forward', 'test_accuracy', 'raise_recompile_limit', 'Forward', 'use_compile', 'train_together',
-           'train_scheduled']
+           'eager_forward', 'test_accuracy', 'cutmix', 'raise_recompile_limit', 'Forward', 'use_compile',
+           'train_together', 'train_scheduled']
 
 # %% ../nbs/05_train.ipynb #509b2c69
 def train_epochs(
@@ -25,16 +25,18 @@ def train_epochs(
     generator: torch.Generator | None = None, # shuffles the batches
     augment=None, # optional callable applied to each training batch
     forward=None, # `forward(net, x)` to use instead of `net(x)` (e.g. a compiled forward)
-    teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation: targets from `teacher`
+    teacher: nn.Module | None = None, temperature: float = 1.0, # knowledge distillation: targets from `teacher`
+    mix=None # optional `mix(x, y) -> (x, y)` after `augment`, mixing images and their labels (e.g. `cutmix`)
 ):
     "`epochs` shuffled passes of minibatch steps of `opt` on `(x, y)`: the one training loop of the project."
     net.train()
     if teacher is not None: teacher.eval()
     for _ in range(epochs):
         for idx in torch.randperm(len(x), generator=generator).to(x.device).split(batch_size):
-            xb = x[idx] if augment is None else augment(x[idx])
+            xb, yb = (x[idx] if augment is None else augment(x[idx])), y[idx]
+            if mix is not None: xb, yb = mix(xb, yb)
             out = net(xb) if forward is None else forward(net, xb)
-            if teacher is None: loss = F.cross_entropy(out, y[idx])
+            if teacher is None: loss = F.cross_entropy(out, yb)
             else:  # the teacher's softened prediction on the same (augmented) batch, as SRe2L/RDED; y is unused
                 with torch.no_grad(): target = F.softmax(teacher(xb) / temperature, 1)
                 loss = F.cross_entropy(out / temperature, target) * temperature**2
@@ -73,7 +75,8 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
               augment=None, # optional callable applied to each training batch
               device=None, # defaults to the network's device
               forward=None, # `forward(net, x)` to use instead of `net(x)`, e.g. `Forward(compile=True)`
-              teacher: nn.Module | None = None, temperature: float = 1.0 # knowledge distillation (see `train_epochs`)
+              teacher: nn.Module | None = None, temperature: float = 1.0, # knowledge distillation (see `train_epochs`)
+              mix=None # optional `mix(x, y) -> (x, y)` of each batch (see `train_epochs`, `cutmix`)
              ) -> nn.Module:
     "Train `net` in place with the evaluation's optimiser and schedule (default: SGD, x0.1 at half the epochs)."
     device = get_device(device) if device is not None else next(net.parameters()).device
@@ -81,7 +84,7 @@ def train_net(net: nn.Module, x: Tensor, y: Tensor, # network and training tenso
     x, y = x.to(device), y.to(device)
     opt, sched = protocol_optimizer(net.parameters(), epochs, lr, momentum, weight_decay, optimizer, schedule)
     for _ in range(epochs):
-        train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward, teacher, temperature)
+        train_epochs(net, opt, x, y, 1, batch_size, generator, augment, forward, teacher, temperature, mix)
         sched.step()  # after the epoch's optimiser steps, as torch expects
     return net
 
@@ -102,6 +105,25 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor,
     correct = sum((forward(net, xb.to(device)).argmax(1) == yb.to(device)).sum().item()
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
+
+# %% ../nbs/05_train.ipynb #7cad9161
+def cutmix(prob: float, # the probability of mixing a batch (IDC: 0.5)
+           num_classes: int, generator: torch.Generator):
+    "A `mix(x, y) -> (x, y)` for `train_epochs`: CutMix with probability `prob`, Beta(1, 1) areas, as IDC's evaluation."
+    def mix(x: Tensor, y: Tensor):
+        if not float(torch.rand((), generator=generator)) < prob: return x, y
+        y = F.one_hot(y, num_classes).to(x.dtype) if not y.is_floating_point() else y
+        lam, (h, w) = float(torch.rand((), generator=generator)), x.shape[-2:]
+        cut = math.sqrt(1 - lam)
+        cy, cx = (int(torch.randint(s, (), generator=generator)) for s in (h, w))
+        ch, cw = int(h * cut), int(w * cut)
+        y0, y1, x0, x1 = max(cy - ch // 2, 0), min(cy + ch // 2, h), max(cx - cw // 2, 0), min(cx + cw // 2, w)
+        perm = torch.randperm(len(x), generator=generator).to(x.device)
+        x = x.clone()
+        x[..., y0:y1, x0:x1] = x[perm][..., y0:y1, x0:x1]
+        kept = 1 - (y1 - y0) * (x1 - x0) / (h * w)
+        return x, kept * y + (1 - kept) * y[perm]
+    return mix
 
 # %% ../nbs/05_train.ipynb #de087a55
 RECOMPILE_LIMIT = 64

@@ -19,9 +19,9 @@ from .augment import apply_dsa, dsa_strategy, make_augment, parse_strategy, samp
 from .distilled import DistilledSet, clean_temp, decode_images, formed, read_record, save_record
 from .train import Forward, train_epochs, use_compile
 from .backgrad import functional_loss, params_of, reverse_sweep, truncated_sweep, unroll
-from dataset_distillation.engine import (
-    IMAGE_INITS, Config, Method, State, class_labels, current_world, decoded_set, distill, factor_option, init_synthetic,
-    option, pack, with_config)
+from .engine import (
+    IMAGE_INITS, Config, Method, State, class_labels, current_world, decoded_set, distill, factor_option,
+    init_synthetic, option, pack, with_config)
 
 # %% auto #0
 __all__ = ['EXPERT_FORMAT', 'GRAD_MODES', 'MTT', 'expert_path', 'flat_params', 'train_experts', 'read_expert', 'load_experts',
@@ -307,7 +307,8 @@ def mtt_step(state, it: int, g: torch.Generator) -> float:
     loss, grads = 0., [torch.zeros_like(t[k]) for k in ('images', 'log_lr', 'label_logits')]
     for traj, start, plan in (draws[i] for i in state.world.share(len(draws))):
         theta_start, target = (unflatten(traj[e].to(dev), state.like) for e in (start, start + cfg.expert_epochs))
-        loss_t, g_x, g_log_lr, g_y = mtt_grads(state.f, theta_start, target, images, labels, t['log_lr'], plan, cfg.mode)
+        loss_t, g_x, g_log_lr, g_y = mtt_grads(state.f, theta_start, target, images, labels, t['log_lr'], plan,
+                                               cfg.mode)
         loss += loss_t.item() / len(draws)
         g_x, g_y = back(g_x, g_y)  # from the training images to the stored ones
         for acc, gp in zip(grads, (g_x, g_log_lr, g_y)):

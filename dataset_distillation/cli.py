@@ -549,7 +549,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
             momentum: _eval_flag('momentum') = None, weight_decay: _eval_flag('weight_decay') = None,
             schedule: _eval_flag('schedule') = None, batch_size: _eval_flag('batch_size') = None,
             augment: _eval_flag('augment') = None, teacher_epochs: _eval_flag('teacher_epochs') = None,
-            temperature: _eval_flag('temperature') = None,
+            temperature: _eval_flag('temperature') = None, cutmix: _eval_flag('cutmix') = None,
             set: Param("evaluation fields as key=value items, e.g. --set optimizer=adam lr=0.001", str,
                        nargs='+') = None,
             config: str = None, # evaluation settings (JSON or YAML) as --show_config prints them, or a run file
@@ -573,7 +573,7 @@ def dd_eval(file: Param("distilled set (.pt) written by dd_distill", str, opt=Fa
     "Train fresh networks on a distilled set and report their accuracy on the real test set."
     flags = dict(models=models, epochs=epochs, seed=seed, optimizer=optimizer, lr=lr, momentum=momentum,
                  weight_decay=weight_decay, schedule=schedule, batch_size=batch_size, augment=augment,
-                 teacher_epochs=teacher_epochs, temperature=temperature)
+                 teacher_epochs=teacher_epochs, temperature=temperature, cutmix=cutmix)
     if protocol == 'list':
         return run_command('dd_eval', lambda: (log(protocols_table()), PROTOCOLS)[1], debug)
     if show_config: return run_command('dd_eval', lambda: _show_eval(file, config, set, arch, protocol, flags), debug)

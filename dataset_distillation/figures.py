@@ -14,7 +14,7 @@ from .distilled import DistilledSet, formed
 
 # %% auto #0
 __all__ = ['fig_png', 'images_png', 'step_lrs', 'step_caption', 'grid_layout', 'grid_png', 'loss_curve_png', 'summary',
-           'class_caption', 'recorded_lines', 'bytes_line', 'images_line', 'zoo_table', 'compare_png']
+           'class_caption', 'recorded_lines', 'bytes_line', 'images_line', 'zoo_table', 'decoder_table', 'compare_png']
 
 # %% ../nbs/09d_figures.ipynb #0cec4ea1
 def fig_png(fig, dpi: int = 72) -> bytes: # fig: a matplotlib Figure
@@ -151,7 +151,8 @@ def zoo_table(sets: dict # `distilled.zoo_manifest()`
     for name, e in sets.items():
         ev, sc = _row_records(e)
         s = (ev or {}).get('settings', {})
-        acc = (f"{ev['mean']:.2f} ± {ev['std']:.2f} (n={ev['n']}, {ev['arch']}, {ev['protocol']}, "
+        opt = f"{s['optimizer']} lr {s['lr']:g}, " if s.get('optimizer', 'sgd') != 'sgd' else ''
+        acc = (f"{ev['mean']:.2f} ± {ev['std']:.2f} (n={ev['n']}, {ev['arch']}, {ev['protocol']}, {opt}"
                f"{s.get('epochs', '?')} epochs, {s.get('augment') or 'no'} augmentation)" if ev else 'not evaluated')
         scores = f"{sc['IOR']['mean']:+.3f} | {sc['LRS']['mean']:.3f}" if sc else '| '
         ipc = f"{e['ipc']} (x{formed(e['decoder'])} decoded)" if e.get('decoder') else e['ipc']
@@ -159,6 +160,29 @@ def zoo_table(sets: dict # `distilled.zoo_manifest()`
                     f"{scores} |")
     return '\n'.join(['| set | method | dataset | ipc | bytes | accuracy (%) | IOR | LRS |',
                       '|---|---|---|---|---|---|---|---|', *rows])
+
+# %% ../nbs/09d_figures.ipynb #de769a6c
+def decoder_table(sets: dict # `distilled.zoo_manifest()`
+                 ) -> str:
+    """Each zoo set with a decoder beside the plain set of the same method, dataset, ipc and config but the factor: stored
+    bytes, accuracies of record, the gain in points; and the same under IDC's evaluation (a record with CutMix)."""
+    plain_config = lambda e: {k: v for k, v in e['config'].items() if k != 'factor'}
+    rows = []
+    for name, e in sets.items():
+        if not e.get('decoder'): continue
+        twin = next((n for n, o in sets.items() if not o.get('decoder') and (o['method'], o['dataset'], o['ipc'])
+                     == (e['method'], e['dataset'], e['ipc']) and plain_config(o) == plain_config(e)), None)
+        idc = lambda o: next((r for r in o.get('evaluations', []) if r['settings'].get('cutmix', 0) > 0), None)
+        acc = lambda r: f"{r['mean']:.2f} ± {r['std']:.2f}" if r else 'not evaluated'
+        gain = lambda r, r0: f"{r['mean'] - r0['mean']:+.2f}" if r and r0 else ''
+        ev, ev0 = _row_records(e)[0], twin and _row_records(sets[twin])[0]
+        i, i0 = idc(e), twin and idc(sets[twin])
+        rows.append(f"| {e['method']} | {e['dataset']} | {e['ipc']} | {e['config'].get('iterations', '')} | "
+                    f"{e['bytes']:,} | {f'`zoo:{twin}`: ' + acc(ev0) if twin else 'no plain twin'} | "
+                    f"`zoo:{name}` (x{formed(e['decoder'])}): {acc(ev)} | {gain(ev, ev0)} | "
+                    + (f"{acc(i0) if twin else '-'} / {acc(i)} ({gain(i, i0)})" if i else '') + " |")
+    return '\n'.join(['| method | dataset | ipc | iterations | bytes | plain | multi-formation | gain | '
+                       "IDC's evaluation: plain / multi-formation (gain) |", '|---|---|---|---|---|---|---|---|---|', *rows])
 
 # %% ../nbs/09d_figures.ipynb #ad8b6030
 def _last_record(ds: DistilledSet) -> tuple:

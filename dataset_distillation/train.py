@@ -106,7 +106,7 @@ def test_accuracy(net: nn.Module, x: Tensor, y: Tensor,
                   for xb, yb in zip(x.split(batch_size), y.split(batch_size)))
     return 100 * correct / len(y)
 
-# %% ../nbs/05_train.ipynb #7cad9161
+# %% ../nbs/05_train.ipynb #a6273bed
 def cutmix(prob: float, # the probability of mixing a batch (IDC: 0.5)
            num_classes: int, generator: torch.Generator):
     "A `mix(x, y) -> (x, y)` for `train_epochs`: CutMix with probability `prob`, Beta(1, 1) areas, as IDC's evaluation."

@@ -164,8 +164,9 @@ def zoo_table(sets: dict # `distilled.zoo_manifest()`
 # %% ../nbs/09d_figures.ipynb #de769a6c
 def decoder_table(sets: dict # `distilled.zoo_manifest()`
                  ) -> str:
-    """Each zoo set with a decoder beside the plain set of the same method, dataset, ipc and config but the factor: stored
-    bytes, accuracies of record, the gain in points; and the same under IDC's evaluation (a record with CutMix)."""
+    """Each zoo set with a decoder beside the plain set of the same method, dataset, ipc and config but the factor:
+    stored bytes, accuracies of record, the gain in points; and the same under IDC's evaluation (a record with
+    CutMix)."""
     plain_config = lambda e: {k: v for k, v in e['config'].items() if k != 'factor'}
     rows = []
     for name, e in sets.items():
@@ -181,8 +182,9 @@ def decoder_table(sets: dict # `distilled.zoo_manifest()`
                     f"{e['bytes']:,} | {f'`zoo:{twin}`: ' + acc(ev0) if twin else 'no plain twin'} | "
                     f"`zoo:{name}` (x{formed(e['decoder'])}): {acc(ev)} | {gain(ev, ev0)} | "
                     + (f"{acc(i0) if twin else '-'} / {acc(i)} ({gain(i, i0)})" if i else '') + " |")
-    return '\n'.join(['| method | dataset | ipc | iterations | bytes | plain | multi-formation | gain | '
-                       "IDC's evaluation: plain / multi-formation (gain) |", '|---|---|---|---|---|---|---|---|---|', *rows])
+    head = ("| method | dataset | ipc | iterations | bytes | plain | multi-formation | gain | "
+            "IDC's evaluation: plain / multi-formation (gain) |")
+    return '\n'.join([head, '|---|---|---|---|---|---|---|---|---|', *rows])
 
 # %% ../nbs/09d_figures.ipynb #ad8b6030
 def _last_record(ds: DistilledSet) -> tuple:
